@@ -1,0 +1,99 @@
+"""The one permission layer: who may read or change what, and where.
+
+A permission is held through a role granted over an area; it applies to that area and everything under
+it. Views and API handlers ask `has_perm` (or `scope` for lists) and never look at roles themselves.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from binhyen.accounts.models import Role
+
+if TYPE_CHECKING:
+    from binhyen.areas.models import Area
+
+
+class Perm(StrEnum):
+    VIEW_DASHBOARD = "dashboard.view"
+    VIEW_AREA_DETAILS = "areas.view_details"  # population, import history
+    MANAGE_VILLAGES = "areas.manage_villages"
+    MANAGE_PREDECESSORS = "areas.manage_predecessors"
+    VIEW_USERS = "accounts.view"  # reads personal data: audited
+    MANAGE_USERS = "accounts.manage"
+    VIEW_AUDIT = "audit.view"
+
+
+ALL_ROLES = frozenset(Role)
+POLICY: dict[Perm, frozenset[Role]] = {
+    Perm.VIEW_DASHBOARD: ALL_ROLES,
+    Perm.VIEW_AREA_DETAILS: frozenset(
+        {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
+    Perm.MANAGE_VILLAGES: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.MANAGE_PREDECESSORS: frozenset({Role.ADMIN}),
+    Perm.VIEW_USERS: frozenset({Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Perm.VIEW_AUDIT: frozenset({Role.ADMIN}),
+}
+
+
+def _grants(user: Any) -> list[Any]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_binhyen_grants", None)
+    if cached is None:
+        cached = list(user.grants.select_related("area"))
+        user._binhyen_grants = cached
+    return cached
+
+
+class _Anywhere:
+    pass
+
+
+ANYWHERE: Any = _Anywhere()
+
+
+def has_perm(user: Any, perm: Perm, area: Area | None = ANYWHERE) -> bool:
+    """May `user` do `perm` in `area`?
+
+    area=None is the whole nation (needs a grant without an area); leaving it out asks "anywhere at
+    all", e.g. to decide whether to show a menu entry.
+    """
+    for grant in _grants(user):
+        if grant.role not in POLICY[perm]:
+            continue
+        if area is ANYWHERE or grant.area is None:
+            return True
+        if area is not None and grant.area.contains(area):
+            return True
+    return False
+
+
+def scope(user: Any, perm: Perm) -> list[Area] | None:
+    """Roots of the areas where `user` holds `perm`: None means everywhere, [] means nowhere."""
+    roots: list[Area] = []
+    for grant in _grants(user):
+        if grant.role in POLICY[perm]:
+            if grant.area is None:
+                return None
+            roots.append(grant.area)
+    return roots
+
+
+def roles(user: Any) -> set[str]:
+    return {g.role for g in _grants(user)}
+
+
+def home_area(user: Any) -> Area | None:
+    """The area a user's dashboard opens on: their widest grant (None: the nation)."""
+    grants = _grants(user)
+    if not grants or any(g.area is None for g in grants):
+        return None
+    return min((g.area for g in grants), key=lambda a: len(a.path))
+
+
+def is_staff_role(user: Any) -> bool:
+    return any(g.role != Role.RESIDENT for g in _grants(user))
