@@ -1,10 +1,10 @@
 """`binhyen`: every operational command (a thin wrapper over Django's management commands).
 
-    binhyen areas load          import the 34 provinces and 3,321 communes
-    binhyen demo                migrate, load, seed and serve the demo (web + worker)
-    binhyen worker              run the task worker (database or Redis backend, from settings)
-    binhyen check --deploy      Django's deployment checks
-    binhyen <any manage.py command>
+binhyen areas load          import the 34 provinces and 3,321 communes
+binhyen demo                migrate, load, seed and serve the demo (web + worker)
+binhyen worker              run the task worker (database or Redis backend, from settings)
+binhyen check --deploy      Django's deployment checks
+binhyen <any manage.py command>
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from binhyen.accounts import domain, permissions
@@ -38,8 +38,11 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
         user = domain.login(payload.username, payload.password, payload.otp, domain.client_ip(request))
     except domain.LoginError as e:
         if e.code != "locked":
-            audit.record("login_failed", object_type_label="accounts.user",
-                         detail={"username": payload.username[:150], "via": "api", "reason": e.code})
+            audit.record(
+                "login_failed",
+                object_type_label="accounts.user",
+                detail={"username": payload.username[:150], "via": "api", "reason": e.code},
+            )
         raise ApiProblem(429 if e.code == "locked" else 401, e.message, code=e.code) from None
     audit.record("login", user, actor=user, detail={"via": "api"})
     from django.conf import settings
@@ -48,10 +51,10 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, Any]:
 
 
 @auth_router.delete("/token", response={204: None}, auth=bearer, summary="Thu hồi token đang dùng")
-def revoke(request: HttpRequest) -> tuple[int, None]:
+def revoke(request: HttpRequest) -> Status[None]:
     header = request.headers.get("Authorization", "")
     domain.revoke_token(header.split(" ", 1)[1].strip() if " " in header else "")
-    return 204, None
+    return Status(204, None)
 
 
 class GrantOut(Schema):
@@ -69,7 +72,11 @@ class MeOut(Schema):
 
 def _grants(user: User) -> list[dict[str, Any]]:
     return [
-        {"role": g.role, "area": g.area.code if g.area else None, "area_name": g.area.name if g.area else None}
+        {
+            "role": g.role,
+            "area": g.area.code if g.area else None,
+            "area_name": g.area.name if g.area else None,
+        }
         for g in user.grants.select_related("area")
     ]
 
@@ -78,8 +85,12 @@ def _grants(user: User) -> list[dict[str, Any]]:
 def me(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     assert isinstance(user, User)
-    return {"username": user.username, "full_name": user.full_name, "roles": _grants(user),
-            "two_factor": domain.totp_required(user)}
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "roles": _grants(user),
+        "two_factor": domain.totp_required(user),
+    }
 
 
 class UserOut(Schema):
@@ -122,8 +133,12 @@ def list_users(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any
     return page(_visible_users(request), paging, _user_out)
 
 
-@users_router.get("/{user_id}", response=UserDetail, auth=STAFF_AUTH,
-                  summary="Chi tiết người dùng (có dữ liệu cá nhân: được ghi nhật ký)")
+@users_router.get(
+    "/{user_id}",
+    response=UserDetail,
+    auth=STAFF_AUTH,
+    summary="Chi tiết người dùng (có dữ liệu cá nhân: được ghi nhật ký)",
+)
 def get_user(request: HttpRequest, user_id: int) -> dict[str, Any]:
     user = _visible_users(request).filter(pk=user_id).first()
     if user is None:
@@ -135,20 +150,30 @@ def get_user(request: HttpRequest, user_id: int) -> dict[str, Any]:
 class UserIn(Schema):
     username: str
     password: str
-    role: str = Field(..., description="resident | group_leader | commune_officer | commune_leader | "
-                                       "province_analyst | admin")
+    role: str = Field(
+        ...,
+        description="resident | group_leader | commune_officer | commune_leader | province_analyst | admin",
+    )
     area: str | None = Field(None, description="mã đơn vị hành chính phạm vi của vai trò")
     full_name: str = ""
     phone: str = ""
 
 
 @users_router.post("", response={201: UserOut}, auth=STAFF_AUTH, summary="Tạo người dùng với vai trò")
-def create_user(request: HttpRequest, payload: UserIn) -> tuple[int, dict[str, Any]]:
+def create_user(request: HttpRequest, payload: UserIn) -> Status[dict[str, Any]]:
     if not has_perm(request.user, Perm.MANAGE_USERS, None):
         raise forbidden()
     try:
-        user = domain.create_user(domain.NewUser(payload.username, payload.password, payload.role,
-                                                 payload.area, payload.full_name, payload.phone))
+        user = domain.create_user(
+            domain.NewUser(
+                payload.username,
+                payload.password,
+                payload.role,
+                payload.area,
+                payload.full_name,
+                payload.phone,
+            )
+        )
     except domain.UserError as e:
         raise ApiProblem(422, e.message, errors=[{"field": e.field, "message": e.message}]) from None
-    return 201, _user_out(user)
+    return Status(201, _user_out(user))

@@ -13,12 +13,15 @@ class LockoutModelBackend(ModelBackend):
     Accounts with two-factor authentication must use the login page, which asks for the code.
     """
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
-                     **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if username is None or password is None:
             return None
         try:
-            user = domain.check_credentials(username, password, domain.client_ip(request) if request else None)
+            user = domain.check_credentials(
+                username, password, domain.client_ip(request) if request else None
+            )
         except domain.LoginError:
             return None
         if domain.totp_required(user):

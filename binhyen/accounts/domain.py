@@ -58,8 +58,6 @@ def record_attempt(username: str, ip: str | None, success: bool) -> None:
 
 def check_credentials(username: str, password: str, ip: str | None) -> User:
     """Password step, shared by the web login and the API token endpoint."""
-    from django.contrib.auth.hashers import check_password
-
     username = nfc(username or "")
     until = locked_until(username)
     if until is not None:
@@ -69,7 +67,7 @@ def check_credentials(username: str, password: str, ip: str | None) -> User:
         )
     user = User.objects.filter(username=username).first()
     if user is None:
-        check_password(password, None)  # same time as a real check: no username probing by timing
+        User().set_password(password)  # spend the hashing time anyway: no username probing by timing
         ok = False
     else:
         ok = user.check_password(password) and user.is_active

@@ -14,7 +14,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
-STAFF_ROLES = {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+STAFF_ROLES = {
+    Role.GROUP_LEADER,
+    Role.COMMUNE_OFFICER,
+    Role.COMMUNE_LEADER,
+    Role.PROVINCE_ANALYST,
+    Role.ADMIN,
+}
 
 
 class User(AbstractUser):
@@ -53,12 +59,18 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"
+
 
 class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     success = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M} {'ok' if self.success else 'fail'}"
 
 
 class TOTPDevice(models.Model):
@@ -68,6 +80,9 @@ class TOTPDevice(models.Model):
     last_counter = models.BigIntegerField(default=0)  # refuses a code that was already used
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
 
 class PasswordHistory(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
@@ -76,3 +91,6 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}"

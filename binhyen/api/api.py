@@ -23,7 +23,14 @@ from binhyen.web.api import router as dashboard_router
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class BinhYenAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        # Short, stable ids ("list_areas") for generated clients; handler names are unique.
+        return str(operation.view_func.__name__)
+
+
+api = BinhYenAPI(
     title="Bình Yên API",
     version="1",
     description=(

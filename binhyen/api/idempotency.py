@@ -41,7 +41,9 @@ class IdempotencyMiddleware:
         fingerprint = _sha(request.method.encode(), request.get_full_path().encode(), request.body)
         try:
             with transaction.atomic():
-                record = IdempotencyRecord.objects.create(principal=principal, key=key, fingerprint=fingerprint)
+                record = IdempotencyRecord.objects.create(
+                    principal=principal, key=key, fingerprint=fingerprint
+                )
         except IntegrityError:
             return self._replay(request, principal, key, fingerprint)
         try:
@@ -68,10 +70,17 @@ class IdempotencyMiddleware:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return self.__call__(request)  # type: ignore[no-any-return]
         if record.fingerprint != fingerprint:
-            return problem(422, "Idempotency-Key này đã được dùng cho một yêu cầu khác.", instance=request.path)
+            return problem(
+                422, "Idempotency-Key này đã được dùng cho một yêu cầu khác.", instance=request.path
+            )
         if record.status_code is None:
-            return problem(409, "Yêu cầu với Idempotency-Key này đang được xử lý; thử lại sau giây lát.",
-                           instance=request.path)
-        response = HttpResponse(bytes(record.body), status=record.status_code, content_type=record.content_type)
+            return problem(
+                409,
+                "Yêu cầu với Idempotency-Key này đang được xử lý; thử lại sau giây lát.",
+                instance=request.path,
+            )
+        response = HttpResponse(
+            bytes(record.body), status=record.status_code, content_type=record.content_type
+        )
         response["Idempotent-Replayed"] = "true"
         return response

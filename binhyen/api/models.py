@@ -14,3 +14,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["principal", "key"], name="unique_idempotency_key")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -11,8 +11,15 @@ from django.http import HttpResponse
 PROBLEM_TYPE = "application/problem+json"
 
 
-def problem(status: int, detail: str, *, instance: str = "", type_: str = "about:blank",
-            title: str | None = None, **extra: Any) -> HttpResponse:
+def problem(
+    status: int,
+    detail: str,
+    *,
+    instance: str = "",
+    type_: str = "about:blank",
+    title: str | None = None,
+    **extra: Any,
+) -> HttpResponse:
     body: dict[str, Any] = {
         "type": type_,
         "title": title or HTTPStatus(status).phrase,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -19,8 +19,14 @@ from binhyen.areas.models import Area, Level
 router = Router(tags=["areas"])
 predecessors_router = Router(tags=["areas"])
 
-LEVELS = {"province": Level.PROVINCE, "commune": Level.COMMUNE, "village": Level.VILLAGE,
-          "1": Level.PROVINCE, "2": Level.COMMUNE, "3": Level.VILLAGE}
+LEVELS = {
+    "province": Level.PROVINCE,
+    "commune": Level.COMMUNE,
+    "village": Level.VILLAGE,
+    "1": Level.PROVINCE,
+    "2": Level.COMMUNE,
+    "3": Level.VILLAGE,
+}
 
 
 class AreaOut(Schema):
@@ -66,7 +72,9 @@ def _area(code: str) -> Area:
 
 
 @router.get("", response=AreaList, summary="Danh sách đơn vị hành chính (công khai)")
-def list_areas(request: HttpRequest, filters: Query[AreaFilters], paging: Query[PageParams]) -> dict[str, Any]:
+def list_areas(
+    request: HttpRequest, filters: Query[AreaFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
     qs = Area.objects.select_related("parent")
     if filters.level:
         level = LEVELS.get(filters.level.strip().lower())
@@ -95,13 +103,21 @@ class PredecessorOut(Schema):
     effective_date: str
 
 
-@router.get("/{code}/predecessors", response=list[PredecessorOut],
-            summary="Các đơn vị cũ (trước sắp xếp) nay thuộc đơn vị này")
+@router.get(
+    "/{code}/predecessors",
+    response=list[PredecessorOut],
+    summary="Các đơn vị cũ (trước sắp xếp) nay thuộc đơn vị này",
+)
 def predecessors(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     area = _area(code)
     return [
-        {"old_code": p.old_code, "old_name": p.old_name, "old_type": p.old_type, "successor": area.code,
-         "effective_date": p.effective_date.isoformat()}
+        {
+            "old_code": p.old_code,
+            "old_name": p.old_name,
+            "old_type": p.old_type,
+            "successor": area.code,
+            "effective_date": p.effective_date.isoformat(),
+        }
         for p in area.predecessors.all()
     ]
 
@@ -109,7 +125,9 @@ def predecessors(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 class VillageIn(Schema):
     parent: str = Field(..., description="mã xã, phường, đặc khu")
     name: str
-    type: str = Field(..., description="village | hamlet | ban | residential_group | quarter, hoặc tiếng Việt")
+    type: str = Field(
+        ..., description="village | hamlet | ban | residential_group | quarter, hoặc tiếng Việt"
+    )
     population: int | None = None
 
 
@@ -124,7 +142,7 @@ def _domain_problem(e: domain.AreaError) -> ApiProblem:
 
 
 @router.post("", response={201: AreaOut}, auth=STAFF_AUTH, summary="Tạo thôn, tổ dân phố")
-def create_village(request: HttpRequest, payload: VillageIn) -> tuple[int, dict[str, Any]]:
+def create_village(request: HttpRequest, payload: VillageIn) -> Status[dict[str, Any]]:
     commune = _area(payload.parent)
     if not has_perm(request.user, Perm.MANAGE_VILLAGES, commune):
         raise forbidden()
@@ -134,7 +152,7 @@ def create_village(request: HttpRequest, payload: VillageIn) -> tuple[int, dict[
         )
     except domain.AreaError as e:
         raise _domain_problem(e) from None
-    return 201, area_out(village)
+    return Status(201, area_out(village))
 
 
 @router.patch("/{code}", response=AreaOut, auth=STAFF_AUTH, summary="Sửa thôn, tổ dân phố")
@@ -154,7 +172,7 @@ def update_village(request: HttpRequest, code: str, payload: VillagePatch) -> di
 
 
 @router.delete("/{code}", response={204: None}, auth=STAFF_AUTH, summary="Xoá thôn, tổ dân phố")
-def delete_village(request: HttpRequest, code: str) -> tuple[int, None]:
+def delete_village(request: HttpRequest, code: str) -> Status[None]:
     village = _area(code)
     if not has_perm(request.user, Perm.MANAGE_VILLAGES, village):
         raise forbidden()
@@ -162,7 +180,7 @@ def delete_village(request: HttpRequest, code: str) -> tuple[int, None]:
         domain.delete_village(village)
     except domain.AreaError as e:
         raise _domain_problem(e) from None
-    return 204, None
+    return Status(204, None)
 
 
 class ImportResult(Schema):
@@ -170,9 +188,13 @@ class ImportResult(Schema):
     errors: list[dict[str, Any]]
 
 
-@router.post("/{code}/import", response={201: ImportResult, 422: ImportResult}, auth=STAFF_AUTH,
-             summary="Nhập thôn, tổ dân phố từ CSV/Excel (tất cả hoặc không)")
-def import_villages(request: HttpRequest, code: str, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+@router.post(
+    "/{code}/import",
+    response={201: ImportResult, 422: ImportResult},
+    auth=STAFF_AUTH,
+    summary="Nhập thôn, tổ dân phố từ CSV/Excel (tất cả hoặc không)",
+)
+def import_villages(request: HttpRequest, code: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     commune = _area(code)
     if not has_perm(request.user, Perm.MANAGE_VILLAGES, commune):
         raise forbidden()
@@ -182,21 +204,30 @@ def import_villages(request: HttpRequest, code: str, file: File[UploadedFile]) -
         raise ApiProblem(422, str(e)) from None
     report = imports.import_villages(commune, table)
     body = {"created": report.created, "errors": [e.as_dict() for e in report.errors]}
-    return (201 if report.ok else 422), body
+    return Status((201 if report.ok else 422), body)
 
 
 @predecessors_router.get("", response=list[PredecessorOut], summary="Tra cứu đơn vị cũ → đơn vị hiện hành")
 def find_predecessors(request: HttpRequest, old_code: str) -> list[dict[str, Any]]:
     return [
-        {"old_code": p.old_code, "old_name": p.old_name, "old_type": p.old_type,
-         "successor": p.successor.code, "effective_date": p.effective_date.isoformat()}
+        {
+            "old_code": p.old_code,
+            "old_name": p.old_name,
+            "old_type": p.old_type,
+            "successor": p.successor.code,
+            "effective_date": p.effective_date.isoformat(),
+        }
         for p in domain.successors_of(old_code)
     ]
 
 
-@predecessors_router.post("/import", response={201: ImportResult, 422: ImportResult}, auth=STAFF_AUTH,
-             summary="Nhập bảng đơn vị cũ → đơn vị mới (CSV/Excel)")
-def import_predecessors(request: HttpRequest, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+@predecessors_router.post(
+    "/import",
+    response={201: ImportResult, 422: ImportResult},
+    auth=STAFF_AUTH,
+    summary="Nhập bảng đơn vị cũ → đơn vị mới (CSV/Excel)",
+)
+def import_predecessors(request: HttpRequest, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     if not has_perm(request.user, Perm.MANAGE_PREDECESSORS, None):
         raise forbidden()
     try:
@@ -205,4 +236,4 @@ def import_predecessors(request: HttpRequest, file: File[UploadedFile]) -> tuple
         raise ApiProblem(422, str(e)) from None
     report = imports.import_predecessors(table)
     body = {"created": report.created, "errors": [e.as_dict() for e in report.errors]}
-    return (201 if report.ok else 422), body
+    return Status((201 if report.ok else 422), body)

@@ -191,7 +191,7 @@ def create_villages(commune: Area, items: list[VillageInput]) -> list[Area]:
         # Lock the commune row so two officers adding villages at once cannot take the same number.
         Area.objects.select_for_update().filter(pk=commune.pk).first()
         last = commune.children.aggregate(m=Max("path"))["m"]
-        number = int(last[-PATH_WIDTH[3]:]) if last else 0
+        number = int(last[-PATH_WIDTH[3] :]) if last else 0
         if number + len(cleaned) > MAX_VILLAGES_PER_COMMUNE:
             raise AreaError("Xã đã đủ số thôn, tổ dân phố tối đa.", "parent")
         created = []
@@ -238,7 +238,7 @@ def delete_village(village: Area) -> None:
         with transaction.atomic():
             parent_id = village.parent_id
             village.delete()
-            Area.objects.filter(pk=parent_id).update(village_count=F("village_count") - 1)
+            Area.objects.filter(pk=parent_id or 0).update(village_count=F("village_count") - 1)
     except IntegrityError:
         raise AreaError("Không xoá được: đơn vị này đang có dữ liệu gắn với nó.") from None
 
@@ -268,7 +268,9 @@ def counts(area: Area | None) -> dict[str, int]:
 
 def top_communes(area: Area | None, limit: int = 15) -> list[Area]:
     qs = Area.objects.all() if area is None else Area.objects.within(area)
-    return list(qs.filter(level=Level.COMMUNE, village_count__gt=0).order_by("-village_count", "path")[:limit])
+    return list(
+        qs.filter(level=Level.COMMUNE, village_count__gt=0).order_by("-village_count", "path")[:limit]
+    )
 
 
 def children(area: Area | None) -> list[Area]:

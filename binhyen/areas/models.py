@@ -64,7 +64,9 @@ class Area(models.Model):
     name = models.CharField(max_length=200)
     type = models.CharField(max_length=20, choices=AreaType.choices)
     level = models.PositiveSmallIntegerField(choices=Level.choices, db_index=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=16, unique=True)
     search_key = models.CharField(max_length=200, db_index=True, editable=False)
     codename = models.CharField(max_length=100, blank=True)
@@ -153,3 +155,6 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

@@ -47,8 +47,17 @@ class AuditList(Schema):
 
 
 def _out(e: AuditEvent) -> dict[str, Any]:
-    return {"id": e.pk, "at": e.at, "actor": e.actor_label, "action": e.action, "object_type": e.object_type,
-            "object_id": e.object_id, "ip": e.ip, "path": e.path, "detail": e.detail}
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "actor": e.actor_label,
+        "action": e.action,
+        "object_type": e.object_type,
+        "object_id": e.object_id,
+        "ip": e.ip,
+        "path": e.path,
+        "detail": e.detail,
+    }
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -57,7 +66,9 @@ def _require_admin(request: HttpRequest) -> None:
 
 
 @router.get("", response=AuditList, auth=STAFF_AUTH, summary="Nhật ký hệ thống")
-def list_events(request: HttpRequest, filters: Query[AuditFilters], paging: Query[PageParams]) -> dict[str, Any]:
+def list_events(
+    request: HttpRequest, filters: Query[AuditFilters], paging: Query[PageParams]
+) -> dict[str, Any]:
     _require_admin(request)
     return page(export.filtered(**filters.dict()), paging, _out)
 

@@ -12,7 +12,9 @@ from django.db import models
 from binhyen.audit.models import Action, AuditEvent
 
 # The request (or command) being served; set by AuditContextMiddleware and `acting_as`.
-_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("audit_context", default=None)
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "audit_context", default=None
+)
 
 
 def set_request(request: Any) -> contextvars.Token:
@@ -46,7 +48,7 @@ def _who() -> dict[str, Any]:
     authenticated = user is not None and user.is_authenticated
     return {
         "actor": user if authenticated else None,
-        "actor_label": user.username if authenticated else "anonymous",
+        "actor_label": getattr(user, "username", "") if authenticated else "anonymous",
         "ip": request.META.get("REMOTE_ADDR") or None,
         "user_agent": (request.META.get("HTTP_USER_AGENT") or "")[:200],
         "path": request.get_full_path()[:300],
@@ -57,9 +59,16 @@ def object_type(obj_or_model: models.Model | type[models.Model]) -> str:
     return obj_or_model._meta.label_lower
 
 
-def record(action: str, obj: models.Model | None = None, *, object_type_label: str = "",
-           object_id: str = "", area_path: str = "", detail: dict[str, Any] | None = None,
-           actor: Any = None) -> AuditEvent:
+def record(
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    object_type_label: str = "",
+    object_id: str = "",
+    area_path: str = "",
+    detail: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> AuditEvent:
     who = _who()
     if actor is not None:
         who["actor"], who["actor_label"] = actor, actor.username

@@ -14,12 +14,26 @@ from django.utils import timezone
 from binhyen.audit import domain
 from binhyen.audit.models import Action, AuditEvent
 
-COLUMNS = ["id", "thoi_gian", "nguoi_thuc_hien", "hanh_dong", "doi_tuong", "ma_doi_tuong", "ip", "duong_dan",
-           "chi_tiet"]
+COLUMNS = [
+    "id",
+    "thoi_gian",
+    "nguoi_thuc_hien",
+    "hanh_dong",
+    "doi_tuong",
+    "ma_doi_tuong",
+    "ip",
+    "duong_dan",
+    "chi_tiet",
+]
 
 
-def filtered(action: str | None = None, actor: str | None = None, object_type: str | None = None,
-             since: datetime.date | None = None, until: datetime.date | None = None) -> QuerySet[AuditEvent]:
+def filtered(
+    action: str | None = None,
+    actor: str | None = None,
+    object_type: str | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.all()
     if action:
         qs = qs.filter(action=action)
@@ -31,7 +45,9 @@ def filtered(action: str | None = None, actor: str | None = None, object_type: s
     if since:
         qs = qs.filter(at__gte=datetime.datetime.combine(since, datetime.time.min, tz))
     if until:
-        qs = qs.filter(at__lt=datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tz))
+        qs = qs.filter(
+            at__lt=datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tz)
+        )
     return qs
 
 
@@ -45,10 +61,19 @@ def _rows(qs: QuerySet[AuditEvent]) -> Iterator[str]:
     yield "\ufeff"  # BOM: Excel then reads the file as UTF-8 and shows Vietnamese correctly
     yield writer.writerow(COLUMNS)
     for e in qs.iterator(chunk_size=2000):
-        yield writer.writerow([
-            e.pk, timezone.localtime(e.at).isoformat(), e.actor_label, e.action, e.object_type, e.object_id,
-            e.ip or "", e.path, json.dumps(e.detail, ensure_ascii=False),
-        ])
+        yield writer.writerow(
+            [
+                e.pk,
+                timezone.localtime(e.at).isoformat(),
+                e.actor_label,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.ip or "",
+                e.path,
+                json.dumps(e.detail, ensure_ascii=False),
+            ]
+        )
 
 
 def csv_response(qs: QuerySet[AuditEvent]) -> StreamingHttpResponse:
@@ -57,5 +82,3 @@ def csv_response(qs: QuerySet[AuditEvent]) -> StreamingHttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
     return response
-
-

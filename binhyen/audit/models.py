@@ -30,8 +30,14 @@ class AuditEvent(models.Model):
     """Who did what, when, from where. Never updated, never deleted (also enforced by triggers)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.DO_NOTHING,
-                              db_constraint=False, related_name="+")
+    actor = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
     actor_label = models.CharField(max_length=150)  # username at the time, or "system: …"
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(max_length=60, db_index=True)
@@ -46,6 +52,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

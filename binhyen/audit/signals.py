@@ -12,7 +12,12 @@ from binhyen.audit import domain
 from binhyen.audit.models import Action, AuditEvent
 
 # Noise, not actions: login attempts and token use are recorded as login events instead.
-SKIP = {"audit.auditevent", "accounts.loginattempt", "accounts.passwordhistory", "django_tasks_db.dbtaskresult"}
+SKIP = {
+    "audit.auditevent",
+    "accounts.loginattempt",
+    "accounts.passwordhistory",
+    "django_tasks_db.dbtaskresult",
+}
 # Bookkeeping columns: a change to only these is not an action.
 NOT_CHANGES = {"updated_at", "last_login"}
 # Never copy these values into the log.
@@ -59,8 +64,12 @@ def on_save(sender: type[models.Model], instance: models.Model, created: bool, *
 
 def on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if _audited(sender):
-        domain.record(Action.DELETE, instance, area_path=_area_path(instance),
-                      detail={"name": str(getattr(instance, "name", ""))} if hasattr(instance, "name") else {})
+        domain.record(
+            Action.DELETE,
+            instance,
+            area_path=_area_path(instance),
+            detail={"name": str(getattr(instance, "name", ""))} if hasattr(instance, "name") else {},
+        )
 
 
 def on_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -73,8 +82,11 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
-    domain.record(Action.LOGIN_FAILED, object_type_label="accounts.user",
-                  detail={"username": str(credentials.get("username", ""))[:150]})
+    domain.record(
+        Action.LOGIN_FAILED,
+        object_type_label="accounts.user",
+        detail={"username": str(credentials.get("username", ""))[:150]},
+    )
 
 
 def connect() -> None:

@@ -11,6 +11,7 @@ from binhyen.accounts.permissions import Perm, has_perm, home_area
 from binhyen.api.auth import STAFF_AUTH
 from binhyen.api.problems import ApiProblem, forbidden
 from binhyen.areas import domain as areas
+from binhyen.areas.models import Area
 from binhyen.web.dashboard import summary
 
 router = Router(tags=["dashboard"])
@@ -18,6 +19,7 @@ router = Router(tags=["dashboard"])
 
 @router.get("", auth=STAFF_AUTH, summary="Số liệu tổng quan của một đơn vị")
 def dashboard(request: HttpRequest, area: str | None = None) -> dict[str, Any]:
+    target: Area | None
     if area:
         try:
             target = areas.get_area(area)

@@ -40,8 +40,11 @@ class Command(BaseCommand):
             return tqdm(items, desc="Xã, phường, đặc khu", unit=" đơn vị", disable=verbosity == 0)
 
         result = domain.load_official_units(progress=bar)
-        audit.record("command", object_type_label="areas.area",
-                     detail={"command": "areas load", "created": result.created, "updated": result.updated})
+        audit.record(
+            "command",
+            object_type_label="areas.area",
+            detail={"command": "areas load", "created": result.created, "updated": result.updated},
+        )
         self.stdout.write(
             f"Đơn vị hành chính: {result.created} mới, {result.updated} cập nhật, "
             f"{result.unchanged} không đổi."

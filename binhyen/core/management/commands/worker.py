@@ -1,0 +1,27 @@
+"""binhyen worker: runs the task worker for whichever backend settings chose (database or Redis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (database queue by default, Redis when configured)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", action="store_true", help="process what is queued, then exit")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        backend = settings.TASK_BACKEND
+        if backend == "redis":
+            extra = ["--burst"] if options["batch"] else []
+            call_command("rqworker", "default", *extra)
+        elif backend == "database":
+            extra = ["--batch"] if options["batch"] else []
+            call_command("db_worker", "--queue-name", "*", "--no-reload", *extra)
+        else:
+            self.stdout.write(f"Task backend «{backend}» runs tasks in the web process; no worker needed.")

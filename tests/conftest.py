@@ -1,0 +1,63 @@
+"""Shared fixtures. The official units are loaded once per test database and kept (tests roll back)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("BINHYEN_ENV", "test")
+
+DEMO_PASSWORD = "Mat-khau-thu-nghiem-2025"
+# Places from the seeds, under today's units.
+LAM_DONG = "68"
+DUC_TRONG = "24958"  # Xã Đức Trọng (Lâm Đồng)
+HIEP_THANH = "24967"  # Xã Hiệp Thạnh (Lâm Đồng)
+HANOI = "01"
+HOAN_KIEM = "00070"  # Phường Hoàn Kiếm (Hà Nội)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from binhyen.areas import domain
+
+    with django_db_blocker.unblock():
+        domain.load_official_units()
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from binhyen.accounts import domain
+
+    counter = {"n": 0}
+
+    def make(role: str, area_code: str | None = None, username: str | None = None, **extra: Any) -> Any:
+        counter["n"] += 1
+        return domain.create_user(
+            domain.NewUser(
+                username=username or f"{role}-{counter['n']}",
+                password=DEMO_PASSWORD,
+                role=role,
+                area_code=area_code,
+                full_name=extra.get("full_name", "Nguyễn Văn An"),
+                phone=extra.get("phone", "0912345678"),
+            )
+        )
+
+    return make
+
+
+@pytest.fixture
+def api_token(client: Any) -> Callable[[Any], str]:
+    def token_for(user: Any) -> str:
+        r = client.post(
+            "/api/v1/auth/token",
+            {"username": user.username, "password": DEMO_PASSWORD},
+            content_type="application/json",
+        )
+        assert r.status_code == 200, r.content
+        return str(r.json()["token"])
+
+    return token_for
