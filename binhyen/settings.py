@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "binhyen.core",
     "binhyen.audit",
     "binhyen.areas",
@@ -142,7 +144,6 @@ if TASK_BACKEND == "immediate":
 elif TASK_BACKEND == "redis":
     if not REDIS_URL:
         raise ImproperlyConfigured("BINHYEN_TASK_BACKEND=redis needs REDIS_URL")
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 else:
@@ -164,7 +165,7 @@ PASSWORD_HASHERS = (
 )
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "binhyen.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "binhyen.accounts.passwords.NotReusedValidator"},

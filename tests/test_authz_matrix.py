@@ -196,6 +196,7 @@ PUBLIC_API = {
     "api:openapi-view": "/api/v1/docs",
 }
 PUBLIC_API_POST = {"api:token"}  # tested in test_accounts
+NOT_ENDPOINTS = {"api:api-root"}  # ninja's internal pattern for /api/v1/ itself: a 404 problem
 
 
 @pytest.fixture
@@ -217,7 +218,7 @@ def world(make_user: Any) -> World:
         v2,
         outside,
         make_user("resident", v1.code, username="nguoi-trong"),
-        make_user("resident", outside.code, username="nguoi-ngoai"),
+        make_user("resident", HOAN_KIEM, username="nguoi-ngoai"),
     )
 
 
@@ -285,7 +286,7 @@ def _api_operation_names() -> set[str]:
 
 
 def test_matrix_covers_every_api_endpoint() -> None:
-    covered = {e.name for e in API} | set(PUBLIC_API) | PUBLIC_API_POST
+    covered = {e.name for e in API} | set(PUBLIC_API) | PUBLIC_API_POST | NOT_ENDPOINTS
     # Several operations share one URL pattern (GET/PATCH/DELETE /areas/{code}); ninja names the pattern
     # after the first, so compare operations from the OpenAPI schema too.
     from binhyen.api.api import api

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 REMEMBERED = 5
 
@@ -18,7 +21,7 @@ class NotReusedValidator:
         old += list(user.password_history.values_list("password", flat=True)[:REMEMBERED])
         if any(check_password(password, h) for h in old if h):
             raise ValidationError(
-                "Mật khẩu này đã được dùng gần đây; hãy chọn mật khẩu khác.", code="password_reused"
+                _("This password was used recently; choose another one."), code="password_reused"
             )
 
     def password_changed(self, password: str, user: Any = None) -> None:
@@ -28,4 +31,18 @@ class NotReusedValidator:
             PasswordHistory.objects.create(user=user, password=user.password)
 
     def get_help_text(self) -> str:
-        return "Không dùng lại mật khẩu gần đây."
+        return _("Do not reuse a recent password.")
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, with a message our catalogue translates (Django's Vietnamese one lacks it)."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short: use at least %(min_length)d character.",
+            "This password is too short: use at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
+
+    def get_help_text(self) -> str:
+        return _("At least %(min_length)d characters.") % {"min_length": self.min_length}

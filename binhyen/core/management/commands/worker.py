@@ -19,7 +19,7 @@ class Command(BaseCommand):
         backend = settings.TASK_BACKEND
         if backend == "redis":
             extra = ["--burst"] if options["batch"] else []
-            call_command("rqworker", "default", *extra)
+            call_command("rqworker", "default", "--job-class", "django_tasks_rq.Job", *extra)
         elif backend == "database":
             extra = ["--batch"] if options["batch"] else []
             call_command("db_worker", "--queue-name", "*", "--no-reload", *extra)
