@@ -61,3 +61,13 @@ def api_token(client: Any) -> Callable[[Any], str]:
         return str(r.json()["token"])
 
     return token_for
+
+
+@pytest.fixture
+def units(django_db_blocker: Any) -> None:
+    """For transactional tests, which start from an emptied database: load the official units again."""
+    from binhyen.areas import domain
+    from binhyen.areas.models import Area
+
+    if not Area.objects.exists():
+        domain.load_official_units()

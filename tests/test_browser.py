@@ -12,18 +12,8 @@ from tests.conftest import DEMO_PASSWORD, DUC_TRONG
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def loaded() -> None:
-    """Transactional tests start from an emptied database: load the units again."""
-    from binhyen.areas import domain
-    from binhyen.areas.models import Area
-
-    if not Area.objects.exists():
-        domain.load_official_units()
-
-
 def test_commune_officer_logs_in_sees_dashboard_and_switches_language(
-    live_server: Any, browser_page: Any, loaded: None, make_user: Any
+    live_server: Any, browser_page: Any, units: None, make_user: Any
 ) -> None:
     from binhyen.areas import domain
 
@@ -57,7 +47,7 @@ def test_commune_officer_logs_in_sees_dashboard_and_switches_language(
     assert page.locator("html").get_attribute("lang") == "vi"
 
 
-def test_wrong_password_shows_vietnamese_message(live_server: Any, browser_page: Any, loaded: None,
+def test_wrong_password_shows_vietnamese_message(live_server: Any, browser_page: Any, units: None,
                                                  make_user: Any) -> None:
     make_user("commune_officer", DUC_TRONG, username="canbo")
     page = browser_page

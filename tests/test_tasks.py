@@ -12,7 +12,9 @@ from django.test import override_settings
 from binhyen.areas.models import Area, ImportJob
 from tests.conftest import DUC_TRONG
 
-pytestmark = pytest.mark.django_db(transaction=False)
+# Workers close database connections when they finish, so these tests cannot run inside the
+# per-test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CSV = "Tên,Loại,Dân số\nThôn Tân Hiệp,thôn,1500\nThôn Tân Lập,thôn,1300\n".encode()
 
@@ -28,7 +30,7 @@ def _queue_job(make_user: Any) -> ImportJob:
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
-def test_database_worker_runs_the_import(make_user: Any) -> None:
+def test_database_worker_runs_the_import(units: None, make_user: Any) -> None:
     job = _queue_job(make_user)
     job.refresh_from_db()
     assert job.status == "queued"  # nothing happens until a worker runs
@@ -39,7 +41,7 @@ def test_database_worker_runs_the_import(make_user: Any) -> None:
 
 
 @pytest.mark.redis
-def test_redis_worker_runs_the_import(make_user: Any) -> None:
+def test_redis_worker_runs_the_import(units: None, make_user: Any) -> None:
     redis_url = os.environ.get("BINHYEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     import redis
 
