@@ -41,7 +41,8 @@ def test_user_detail_records_a_read_event(client: Any, make_user: Any) -> None:
         r = client.get(f"/users/{target.pk}/")
         assert r.status_code == 200
         assert "Trần Thị Hoa" in r.content.decode() and "0901234567" in r.content.decode()
-        events = AuditEvent.objects.filter(action="read", object_type="accounts.user", object_id=str(target.pk))
+        events = AuditEvent.objects.filter(action="read", object_type="accounts.user",
+                                           object_id=str(target.pk))
         assert events.count() == expected
     event = events.first()
     assert event is not None and event.actor == admin and event.detail["fields"] == ["full_name", "phone"]

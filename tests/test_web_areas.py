@@ -106,7 +106,8 @@ def test_village_forms_work_without_htmx(officer_client: Any) -> None:
 
 
 def test_village_management_denied_outside_scope(officer_client: Any) -> None:
-    r = officer_client.post(reverse("areas:village_create", args=[HIEP_THANH]), {"name": "X", "type": "village"})
+    url = reverse("areas:village_create", args=[HIEP_THANH])
+    r = officer_client.post(url, {"name": "X", "type": "village"})
     assert r.status_code == 403
     from binhyen.areas.models import Area
 

@@ -198,7 +198,7 @@ def test_dashboard_shows_counts_for_own_area(client: Any, make_user: Any) -> Non
     assert f"{expected['communes']}</span>" in html
     assert "2.500" in html  # known population, Vietnamese thousands separator
     assert f"1/{expected['communes']}" in html
-    chart = json.loads(html.split('id="top-communes-data">')[1].split("</script>")[0])
+    chart = json.loads(html.split('id="top-communes-data" type="application/json">')[1].split("</script>")[0])
     assert chart["labels"] == ["Xã Đức Trọng"] and chart["values"] == [2]
     # Drill down to one of its communes.
     r = client.get("/", {"area": DUC_TRONG})
