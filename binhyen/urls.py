@@ -1,14 +1,18 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from binhyen.api.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One login page for everyone: it has the lockout message and the two-factor step.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("binhyen.web.urls")),
 ]
 
+handler403 = "binhyen.web.views.permission_denied"
 handler404 = "binhyen.web.views.not_found"
 handler500 = "binhyen.web.views.server_error"

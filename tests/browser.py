@@ -13,8 +13,14 @@ from typing import Any
 import pytest
 
 CHROMIUM = os.environ.get("BINHYEN_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 def require_chromium() -> None:
@@ -29,8 +35,10 @@ def browser_page() -> Iterator[Any]:
     require_chromium()
     # Playwright's sync API runs an event loop in this thread; Django's ORM is only used from the test
     # itself between page actions, never concurrently.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -42,3 +50,7 @@ def browser_page() -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+            if previous is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

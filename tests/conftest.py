@@ -71,3 +71,6 @@ def units(django_db_blocker: Any) -> None:
 
     if not Area.objects.exists():
         domain.load_official_units()
+
+
+from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)

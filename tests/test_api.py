@@ -20,7 +20,9 @@ def test_openapi_document_and_docs_page(client: Any) -> None:
     assert docs.status_code == 200 and b"openapi.json" in docs.content
 
 
-def test_validation_errors_are_problem_details_naming_fields(client: Any, make_user: Any, api_token: Any) -> None:
+def test_validation_errors_are_problem_details_naming_fields(
+    client: Any, make_user: Any, api_token: Any
+) -> None:
     officer = make_user("commune_officer", DUC_TRONG)
     r = client.post(
         "/api/v1/areas",

@@ -18,7 +18,9 @@ def _auth(client: Any, api_token: Any, user: Any) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
 
 
-def test_create_update_delete_recorded_with_actor_and_place(client: Any, make_user: Any, api_token: Any) -> None:
+def test_create_update_delete_recorded_with_actor_and_place(
+    client: Any, make_user: Any, api_token: Any
+) -> None:
     officer = make_user("commune_officer", DUC_TRONG, username="canbo")
     auth = _auth(client, api_token, officer)
     r = client.post(
@@ -50,7 +52,11 @@ def test_reads_of_personal_data_are_recorded(client: Any, make_user: Any, api_to
     assert r.json()["phone"] == "0988000111"
     read = AuditEvent.objects.filter(action="read").latest("id")
     assert AuditEvent.objects.filter(action="read").count() == before + 1
-    assert (read.actor_label, read.object_type, read.object_id) == ("lanhdao", "accounts.user", str(person.pk))
+    assert (read.actor_label, read.object_type, read.object_id) == (
+        "lanhdao",
+        "accounts.user",
+        str(person.pk),
+    )
     assert read.detail["fields"] == ["full_name", "phone"]
     # The list carries no personal data and is not a personal-data read.
     client.get("/api/v1/users", **auth)

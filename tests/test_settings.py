@@ -12,9 +12,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _binhyen(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("BINHYEN_", "DATABASE_URL", "SECRET_KEY"))}
-    return subprocess.run([sys.executable, "-m", "binhyen.cli", *args], env={**base, **env}, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("BINHYEN_", "DATABASE_URL", "SECRET_KEY"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "binhyen.cli", *args],
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 PRODUCTION = {
@@ -26,7 +34,9 @@ PRODUCTION = {
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
-    r = _binhyen("check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "BINHYEN_VAR_DIR": str(tmp_path)})
+    r = _binhyen(
+        "check", "--deploy", "--fail-level", "WARNING", env={**PRODUCTION, "BINHYEN_VAR_DIR": str(tmp_path)}
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
 
@@ -60,6 +70,8 @@ def test_sqlite_runs_in_wal_with_busy_timeout() -> None:
 
 def test_sqlite_file_database_uses_wal(tmp_path: Path) -> None:
     env = {"BINHYEN_VAR_DIR": str(tmp_path)}
-    code = ("from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
-            "print(c.fetchone()[0])")
+    code = (
+        "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(c.fetchone()[0])"
+    )
     assert _binhyen("shell", "--no-imports", "-c", code, env=env).stdout.strip() == "wal"

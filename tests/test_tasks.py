@@ -23,8 +23,9 @@ def _queue_job(make_user: Any) -> ImportJob:
     from binhyen.areas import tasks
 
     officer = make_user("commune_officer", DUC_TRONG)
-    job = ImportJob.objects.create(commune=Area.objects.get(code=DUC_TRONG), filename="thon.csv", content=CSV,
-                                   submitted_by=officer)
+    job = ImportJob.objects.create(
+        commune=Area.objects.get(code=DUC_TRONG), filename="thon.csv", content=CSV, submitted_by=officer
+    )
     tasks.import_villages_job.enqueue(job.pk)
     return job
 
@@ -61,8 +62,13 @@ def test_redis_worker_runs_the_import(units: None, make_user: Any) -> None:
         django_rq.get_queue("default").empty()
         job = _queue_job(make_user)
         call_command(
-            "rqworker", "default", "--burst", "--worker-class", "rq.worker.SimpleWorker",
-            "--job-class", "django_tasks_rq.Job",
+            "rqworker",
+            "default",
+            "--burst",
+            "--worker-class",
+            "rq.worker.SimpleWorker",
+            "--job-class",
+            "django_tasks_rq.Job",
         )
     job.refresh_from_db()
     assert (job.status, job.created) == ("done", 2)

@@ -69,6 +69,7 @@ def test_village_create_edit_delete_via_htmx(officer_client: Any) -> None:
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="villages"' in html and "Thôn Phú Thạnh" in html and "1.250" in html
+    assert 'id="area-cards" hx-swap-oob="true"' in html  # the key figures are refreshed too
     village = commune().children.get()
     assert village.population == 1250
 
@@ -103,6 +104,16 @@ def test_village_forms_work_without_htmx(officer_client: Any) -> None:
     assert r.status_code == 302 and r.url == f"/areas/{DUC_TRONG}/"
     r = officer_client.post(url, {"name": "Tổ dân phố 1", "type": "residential_group"})
     assert r.status_code == 422 and "<html" in r.content.decode()
+    village = commune().children.get()
+    edit = reverse("areas:village_edit", args=[village.code])
+    r = officer_client.get(edit)
+    page = r.content.decode()
+    assert r.status_code == 200 and "<html" in page and 'value="Tổ dân phố 1"' in page
+    r = officer_client.post(edit, {"name": "Tổ dân phố 1A", "type": "residential_group", "population": "12"})
+    assert r.status_code == 302 and r.url == f"/areas/{DUC_TRONG}/"
+    assert "Đã lưu Tổ dân phố 1A." in officer_client.get(r.url).content.decode()
+    r = officer_client.post(reverse("areas:village_delete", args=[village.code]))
+    assert r.status_code == 302 and not commune().children.exists()
 
 
 def test_village_management_denied_outside_scope(officer_client: Any) -> None:

@@ -29,7 +29,12 @@ def _audited(sender: type[models.Model]) -> bool:
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any]:
-    return {f.attname: getattr(instance, f.attname, None) for f in instance._meta.concrete_fields}
+    deferred = instance.get_deferred_fields()  # reading those would query (and recurse into on_init)
+    return {
+        f.attname: getattr(instance, f.attname, None)
+        for f in instance._meta.concrete_fields
+        if f.attname not in deferred
+    }
 
 
 def _area_path(instance: models.Model) -> str:

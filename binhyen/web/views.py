@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "accounts_total": sum(data["accounts"].values()),
         "top_communes": data["top_communes"],
         "chart": chart,
+        "chart_height": 80 + 32 * len(data["top_communes"]),
         "children": children,
         "children_are_villages": area is not None and area.level == Level.COMMUNE,
         "show_population": has_perm(user, Perm.VIEW_AREA_DETAILS, area),
