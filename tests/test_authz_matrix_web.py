@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import DUC_TRONG, HOAN_KIEM
-from tests.test_authz_matrix import ADMIN, ALL, COMMUNE_STAFF, ROLES, World, grant_area
+from tests.test_authz_matrix import ADMIN, ALL, COMMUNE_STAFF, ROLES, World, _dashboard_area, grant_area
 from tests.test_authz_matrix import world as world  # noqa: F401  (fixture)
 
 LEADERS = {"commune_leader", "admin"}
@@ -30,13 +30,6 @@ class Page:
     outside: set[str] = field(default_factory=lambda: set(ADMIN))
     ok: tuple[int, ...] = (200,)
     denied: tuple[int, ...] = (403,)
-
-
-def _home_area(w: World, where: str) -> str:
-    if where == "outside":
-        return HOAN_KIEM
-    code = grant_area(w.user.username.split("-")[0])
-    return {"V1": w.inside_village.code, None: DUC_TRONG}.get(code, code)  # type: ignore[arg-type]
 
 
 def _village(w: World, where: str) -> Any:
@@ -63,7 +56,7 @@ def _upload() -> dict[str, Any]:
 
 
 PAGES = [
-    Page("home", "get", lambda w, where: (f"/?area={_home_area(w, where)}", {}), inside=ALL),
+    Page("home", "get", lambda w, where: (f"/?area={_dashboard_area(w, where)}", {}), inside=ALL),
     Page("security", "get", lambda w, where: ("/accounts/security/", {}), inside=ALL, outside=ALL),
     Page("users:list", "get", lambda w, where: ("/users/", {}), inside=LEADERS, outside=LEADERS),
     Page("users:create", "get", lambda w, where: ("/users/new/", {}), inside=ADMIN),
