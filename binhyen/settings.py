@@ -6,6 +6,7 @@ Production refuses to start without an explicit secret key and allowed hosts.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -45,12 +46,35 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> list[str]:
+    """Keys for personal data encrypted at rest (Fernet). The first encrypts; the rest still decrypt,
+    so a key can be rotated by putting the new one first."""
+    keys = env_list("BINHYEN_FIELD_KEYS")
+    if keys:
+        return keys
+    if PRODUCTION:
+        raise ImproperlyConfigured("BINHYEN_FIELD_KEYS must be set when BINHYEN_ENV=production")
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / "field_key"
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return [path.read_text().strip()]
+
+
+FIELD_ENCRYPTION_KEYS = _field_keys()
+# The address people reach this site at, for links in messages (tracking pages, deadline mail).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000")).rstrip("/")
 DEBUG = env_bool("DEBUG", False)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1],testserver")
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when BINHYEN_ENV=production")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Set behind a reverse proxy that appends the client address to X-Forwarded-For (rate limits use it).
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,6 +94,8 @@ INSTALLED_APPS = [
     "binhyen.accounts",
     "binhyen.api",
     "binhyen.web",
+    "binhyen.tips",
+    "binhyen.incidents",
     "binhyen.demo",
 ]
 
@@ -204,6 +230,28 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 AREA_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+# Tips: up to 5 photos or short videos, type checked by content.
+TIP_MAX_FILES = 5
+TIP_MAX_PHOTO_BYTES = int(os.environ.get("TIP_MAX_PHOTO_BYTES", 8 * 1024 * 1024))
+TIP_MAX_VIDEO_BYTES = int(os.environ.get("TIP_MAX_VIDEO_BYTES", 40 * 1024 * 1024))
+# Anonymous intake (web form, API, Open311, per client address): requests per window.
+TIP_RATE_LIMIT = int(os.environ.get("TIP_RATE_LIMIT", "10"))
+TIP_RATE_WINDOW_SECONDS = int(os.environ.get("TIP_RATE_WINDOW_SECONDS", "600"))
+# Outbound SMS to reporters (issue 7 brings the full channel set): an HTTP gateway taking JSON.
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+
+# --- Email (reporter notifications) --------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bình Yên <khong-tra-loi@binhyen.local>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+if "EMAIL_HOST" not in os.environ and not PRODUCTION:
+    # Demo: mail lands in var/mail as files, so it can be read without a mail server.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,9 @@ urlpatterns = [
     # One login page for everyone: it has the lockout message and the two-factor step.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("open311/v2/", include("binhyen.tips.open311_urls")),
+    path("", include("binhyen.tips.urls")),
+    path("incidents/", include("binhyen.incidents.urls")),
     path("", include("binhyen.web.urls")),
 ]
 

@@ -6,30 +6,26 @@ Expected outcomes are written out by hand; the last test fails when a page exist
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.authz import (
+    ADMIN,
+    ALL,
+    AREA_READERS,
+    COMMUNE_STAFF,
+    LEADERS,
+    ROLES,
+    Page,
+    World,
+    _dashboard_area,
+    grant_area,
+)
 from tests.conftest import DUC_TRONG, HOAN_KIEM
-from tests.test_authz_matrix import ADMIN, ALL, COMMUNE_STAFF, ROLES, World, _dashboard_area, grant_area
+from tests.test_authz_matrix import EXTENSIONS
 from tests.test_authz_matrix import world as world  # noqa: F401  (fixture)
-
-LEADERS = {"commune_leader", "admin"}
-AREA_READERS = {"commune_officer", "commune_leader", "province_analyst", "admin"}
-
-
-@dataclass
-class Page:
-    name: str
-    method: str
-    build: Callable[[World, str], tuple[str, dict[str, Any]]]
-    inside: set[str]
-    outside: set[str] = field(default_factory=lambda: set(ADMIN))
-    ok: tuple[int, ...] = (200,)
-    denied: tuple[int, ...] = (403,)
 
 
 def _village(w: World, where: str) -> Any:
@@ -124,6 +120,9 @@ PAGES = [
 ]
 # Open to everyone; their own behaviour is tested in tests/test_web_*.py.
 PUBLIC = {"login", "login_code", "logout", "set_language"}
+for _ext in EXTENSIONS:
+    PAGES += _ext.PAGES
+    PUBLIC |= _ext.PUBLIC_PAGES
 
 
 @pytest.mark.django_db

@@ -29,6 +29,7 @@ PRODUCTION = {
     "BINHYEN_ENV": "production",
     "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "ALLOWED_HOSTS": "binhyen.example.vn",
+    "BINHYEN_FIELD_KEYS": "x4hqVvS3n3gqYb1xkYk2fE4Vn6q7W8yZ0aBcDeFgHiI=",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/binhyen",
 }
 
@@ -41,8 +42,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     assert "no issues" in r.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
-def test_production_refuses_without_secret_or_hosts(tmp_path: Path, missing: str) -> None:
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "BINHYEN_FIELD_KEYS"])
+def test_production_refuses_without_secrets_or_hosts(tmp_path: Path, missing: str) -> None:
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     r = _binhyen("check", env={**env, "BINHYEN_VAR_DIR": str(tmp_path)})
     assert r.returncode != 0 and missing in r.stderr

@@ -23,6 +23,14 @@ class Perm(StrEnum):
     VIEW_USERS = "accounts.view"  # reads personal data: audited
     MANAGE_USERS = "accounts.manage"
     VIEW_AUDIT = "audit.view"
+    VIEW_TIPS = "tips.view"  # the commune's queue and tip contents (never the reporter)
+    HANDLE_TIPS = "tips.handle"  # enter, claim, decide, notes, attachments
+    # Reporter identity: commune leaders; the officer handling a tip gets it through tips.domain.
+    READ_REPORTERS = "tips.read_reporters"
+    MANAGE_TIP_SETTINGS = "tips.manage_settings"  # categories (Open311 services), inbound channels
+    VIEW_INCIDENTS = "incidents.view"
+    MANAGE_INCIDENTS = "incidents.manage"
+    MANAGE_CRIME_TAXONOMY = "incidents.manage_taxonomy"
 
 
 ALL_ROLES = frozenset(Role)
@@ -36,6 +44,16 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_USERS: frozenset({Role.COMMUNE_LEADER, Role.ADMIN}),
     Perm.MANAGE_USERS: frozenset({Role.ADMIN}),
     Perm.VIEW_AUDIT: frozenset({Role.ADMIN}),
+    Perm.VIEW_TIPS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.HANDLE_TIPS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    # Not ADMIN: running the system gives no right to know who reported what.
+    Perm.READ_REPORTERS: frozenset({Role.COMMUNE_LEADER}),
+    Perm.MANAGE_TIP_SETTINGS: frozenset({Role.ADMIN}),
+    Perm.VIEW_INCIDENTS: frozenset(
+        {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
+    Perm.MANAGE_INCIDENTS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.MANAGE_CRIME_TAXONOMY: frozenset({Role.ADMIN}),
 }
 
 

@@ -19,6 +19,8 @@ from binhyen.api.problems import ApiProblem, problem
 from binhyen.areas.api import predecessors_router
 from binhyen.areas.api import router as areas_router
 from binhyen.audit.api import router as audit_router
+from binhyen.incidents import api as incidents_api
+from binhyen.tips import api as tips_api
 from binhyen.web.api import router as dashboard_router
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,11 @@ api.add_router("/areas", areas_router)
 api.add_router("/predecessors", predecessors_router)
 api.add_router("/audit", audit_router)
 api.add_router("/dashboard", dashboard_router)
+api.add_router("/tips", tips_api.router)
+api.add_router("/tip-categories", tips_api.categories_router)
+api.add_router("/webhooks/tips", tips_api.webhook_router)
+api.add_router("/incidents", incidents_api.router)
+api.add_router("/crime-categories", incidents_api.taxonomy_router)
 
 
 def _field(loc: list[Any]) -> str:

@@ -1,0 +1,20 @@
+"""Small shared tables that belong to no domain."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Throttle(models.Model):
+    """Requests per client and time window. Kept in the database because it is the one store every app
+    server shares in the embedded setup."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="throttle_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…@{self.window}: {self.count}"
