@@ -241,6 +241,11 @@ TIP_RATE_WINDOW_SECONDS = int(os.environ.get("TIP_RATE_WINDOW_SECONDS", "600"))
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 
+# Map tiles for Leaflet. Offices on a LAN without Internet point this at a local tile server; with no
+# tiles the maps still place and read pins by coordinates.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
+
 # --- Email (reporter notifications) --------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Bình Yên <khong-tra-loi@binhyen.local>")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
