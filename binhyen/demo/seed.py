@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -92,18 +94,34 @@ ACCOUNTS = [
     DemoAccount("phongtrao.lamdong", Role.PROVINCE_ANALYST, PROVINCE, "Trần Thị Hồng Nhung"),
     DemoAccount("lanhdao.ductrong", Role.COMMUNE_LEADER, "24958", "Phạm Văn Hùng"),
     DemoAccount("congan.ductrong", Role.COMMUNE_OFFICER, "24958", "Nguyễn Văn Minh"),
+    DemoAccount("congan.hiepthanh", Role.COMMUNE_OFFICER, "24967", "Đinh Quang Huy"),
+    DemoAccount("congan.tanhoi", Role.COMMUNE_OFFICER, "24976", "Bùi Thị Ngọc"),
+    DemoAccount("congan.ninhgia", Role.COMMUNE_OFFICER, "24985", "K'Brơi"),
+    DemoAccount("congan.phuong1", Role.COMMUNE_OFFICER, "24823", "Vũ Đức Thắng"),
+    DemoAccount("congan.phuong2", Role.COMMUNE_OFFICER, "24820", "Lý Thanh Tâm"),
+    DemoAccount("congan.blao", Role.COMMUNE_OFFICER, "24829", "Hồ Văn Nam"),
     DemoAccount("totruong.tdp1", Role.GROUP_LEADER, "24958-0001", "Lê Văn Tám"),
     DemoAccount("nguoidan", Role.RESIDENT, "24958-0001", "Hoàng Thị Lan"),
 ]
 
 
-def seed(password: str) -> list[DemoAccount]:
+def seed(password: str, progress: Callable[..., Any] | None = None) -> list[DemoAccount]:
     """Create (or bring back to the demo state) everything the demo shows."""
+    from binhyen.demo import seed_tips
+
     rng = random.Random(2025)  # same figures every run
     with audit.acting_as("system: demo seed"), transaction.atomic():
         _villages(rng)
         _predecessors()
         _accounts(password, rng)
+    officers = {
+        acc.area: User.objects.get(username=acc.username)
+        for acc in ACCOUNTS
+        if acc.role == Role.COMMUNE_OFFICER and acc.area
+    }
+    tips_bar = (lambda items: progress(items, "Tin báo mẫu")) if progress else None
+    with audit.acting_as("system: demo seed"):
+        seed_tips.seed(officers, progress=tips_bar)
     return ACCOUNTS
 
 

@@ -6,12 +6,14 @@ writes tips. Every change leaves a `TipEvent`; events marked public are what the
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import hashlib
 import math
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -821,8 +823,23 @@ def notification_text(tip: Tip) -> str:
     return text + f" Xem tại {settings.SITE_URL}/theo-doi/{tip.tracking_code}"
 
 
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("tips_quiet", default=False)
+
+
+@contextmanager
+def quietly() -> Iterator[None]:
+    """Record without messaging reporters: for entering past tips (paper records, demo data)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def _notify(tip: Tip) -> None:
     """The tracking page always shows the news; if the reporter left a contact, a message goes too."""
+    if _quiet.get():
+        return
     if not Reporter.objects.filter(tip=tip).exclude(phone_enc="", email_enc="").exists():
         return
     from binhyen.tips.tasks import notify_reporter

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
+from tqdm import tqdm
 
 from binhyen.demo import seed
 
@@ -30,7 +31,10 @@ class Command(BaseCommand):
         self.stdout.write("2/3 Nạp 34 tỉnh, thành phố và 3.321 xã, phường, đặc khu…")
         call_command("areas", "load", verbosity=options["verbosity"])
         self.stdout.write("3/3 Tạo dữ liệu mẫu…")
-        accounts = seed.seed(settings.DEMO_PASSWORD)
+        def bar(items: Any, label: str) -> Any:
+            return tqdm(items, desc=label, unit=" bản ghi", disable=options["verbosity"] == 0)
+
+        accounts = seed.seed(settings.DEMO_PASSWORD, progress=bar)
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"\nBình Yên demo: {url}"))
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {settings.DEMO_PASSWORD}):")
