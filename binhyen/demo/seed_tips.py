@@ -97,16 +97,19 @@ def _pick(rng: random.Random, pairs: Iterable[tuple[Any, int]]) -> Any:
     return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
 
 
-def seed(officers: dict[str, User], progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> int:
-    """Create the demo tips; `officers` maps commune code → the officer who handles its tips."""
+def seed(
+    officers: dict[str, User],
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
+    months: int = 24,
+) -> int:
+    """Create the demo tips for the last `months`; `officers` maps commune code → its officer."""
     if Tip.objects.filter(external_id__startswith="demo-").exists():
         return 0
     rng = random.Random(705)
     now = timezone.now()
-    start = now - datetime.timedelta(days=730)
+    start = now - datetime.timedelta(days=months * 30.4)
     plan: list[tuple[str, datetime.datetime]] = []
     for code in COMMUNES:
-        months = 24
         for m in range(months):
             for _ in range(max(0, int(rng.gauss(MONTHLY[code], MONTHLY[code] / 3)))):
                 day = start + datetime.timedelta(days=m * 30.4 + rng.uniform(0, 30.4))
