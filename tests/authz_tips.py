@@ -74,3 +74,7 @@ PUBLIC_API: dict[str, str] = {"api:list_tip_categories": "/api/v1/tip-categories
 PUBLIC_API_POST: set[str] = {"api:create_tip", "api:track_tip", "api:inbound_tip_message"}
 PAGES: list[Page] = []
 PUBLIC_PAGES: set[str] = set()  # pages open to everyone, tested in their own modules
+PUBLIC_PAGES |= {
+    f"open311:{name}"
+    for name in ("discovery", "services", "service_definition", "requests", "request", "token", "unknown")
+}

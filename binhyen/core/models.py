@@ -18,3 +18,13 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}…@{self.window}: {self.count}"
+
+
+class PeriodicRun(models.Model):
+    """When each periodic job was last queued, so many workers queue it once between them."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_enqueued_at:%Y-%m-%d %H:%M}"

@@ -43,7 +43,8 @@ def hit(scope: str, client: str, limit: int, window_seconds: int) -> bool:
     return count <= limit
 
 
-def prune(older_than_windows: int = 2, window_seconds: int = 600) -> int:
-    current = int(time.time()) // window_seconds
+def prune(older_than_windows: int = 2, window_seconds: int | None = None) -> int:
+    """Forget counts from windows long past (run periodically)."""
+    current = int(time.time()) // (window_seconds or settings.TIP_RATE_WINDOW_SECONDS)
     deleted, _ = Throttle.objects.filter(window__lt=current - older_than_windows).delete()
     return deleted

@@ -8,4 +8,10 @@ class TipsConfig(AppConfig):
     verbose_name = _("Tips")
 
     def ready(self) -> None:
-        from binhyen.tips import nav  # noqa: F401  (registers menu entries)
+        import datetime
+
+        from binhyen.core import periodic
+        from binhyen.tips import nav, tasks  # noqa: F401  (nav registers menu entries)
+
+        # Officers are warned once when a tip enters its last 5 days; hourly is soon enough.
+        periodic.register("tips.warn_deadlines", datetime.timedelta(hours=1), tasks.warn_deadlines_task)
