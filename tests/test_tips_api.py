@@ -241,3 +241,10 @@ def test_webhook_refuses_bad_signatures(client: Any, sms_channel: InboundChannel
     r = client.post("/api/v1/webhooks/tips/sms-duc-trong", **broken)
     assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
     assert Tip.objects.count() == 0
+
+
+def test_same_key_from_another_anonymous_address_is_not_replayed(client: Any) -> None:
+    first = post(client, BODY, HTTP_IDEMPOTENCY_KEY="shared-key", REMOTE_ADDR="10.0.0.1")
+    other = post(client, BODY, HTTP_IDEMPOTENCY_KEY="shared-key", REMOTE_ADDR="10.0.0.2")
+    assert first.status_code == other.status_code == 201
+    assert first.json()["tracking_code"] != other.json()["tracking_code"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from binhyen.api.models import IdempotencyRecord
 from binhyen.api.problems import problem
+from binhyen.core import ratelimit
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 KEEP = datetime.timedelta(hours=24)
@@ -36,7 +37,13 @@ class IdempotencyMiddleware:
             return self.get_response(request)
         if len(key) > 200:
             return problem(400, "Idempotency-Key dài quá 200 ký tự.", instance=request.path)
-        who = request.headers.get("Authorization") or request.COOKIES.get("sessionid") or "anonymous"
+        # Anonymous callers (tips need no account) are told apart by address, so one person's key can
+        # never replay another person's answer.
+        who = (
+            request.headers.get("Authorization")
+            or request.COOKIES.get("sessionid")
+            or f"anonymous:{ratelimit.client_ip(request)}"
+        )
         principal = _sha(who.encode())
         fingerprint = _sha(request.method.encode(), request.get_full_path().encode(), request.body)
         try:
