@@ -320,7 +320,7 @@ def _event(
     return TipEvent.objects.create(
         tip=tip,
         actor=user,
-        actor_label=(user.get_full_name() or user.username) if user else "",
+        actor_label=str(user) if user else "",
         kind=kind,
         public=public,
         text=text,
@@ -456,7 +456,7 @@ def claim(user: Any, tip: Tip, *, take_over: bool = False) -> Tip:
         if tip.claimed_by_id == user.pk:
             return tip
         if tip.claimed_by_id and not (take_over and _is_leader(user, tip)):
-            holder = tip.claimed_by.get_full_name() or tip.claimed_by.username if tip.claimed_by else ""
+            holder = str(tip.claimed_by) if tip.claimed_by else ""
             raise TipError(f"Tin đang do {holder} xử lý.", "claimed_by", code="claimed", status=409)
         previous = tip.claimed_by.username if tip.claimed_by else ""
         tip.claimed_by = user
@@ -488,7 +488,7 @@ def _claim_for_work(user: Any, tip: Tip) -> Tip:
         tip.claimed_at = timezone.now()
         _event(tip, user, EventKind.CLAIMED)
     elif tip.claimed_by_id != user.pk and not _is_leader(user, tip):
-        holder = tip.claimed_by.get_full_name() or tip.claimed_by.username if tip.claimed_by else ""
+        holder = str(tip.claimed_by) if tip.claimed_by else ""
         raise TipError(f"Tin đang do {holder} xử lý.", "claimed_by", code="claimed", status=409)
     return tip
 
