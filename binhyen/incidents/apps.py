@@ -6,3 +6,6 @@ class IncidentsConfig(AppConfig):
     name = "binhyen.incidents"
     label = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from binhyen.incidents import nav  # noqa: F401  (registers menu entries)
