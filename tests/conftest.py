@@ -71,6 +71,14 @@ def units(django_db_blocker: Any) -> None:
 
     if not Area.objects.exists():
         domain.load_official_units()
+    # Rows that data migrations created are gone after a flush too.
+    from binhyen.incidents import data as incident_data
+    from binhyen.incidents.models import CrimeCategory
+    from binhyen.tips.data import categories as tip_categories
+    from binhyen.tips.models import Category
+
+    tip_categories.install(Category)
+    incident_data.install(CrimeCategory)
 
 
 from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)

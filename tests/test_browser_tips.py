@@ -27,20 +27,10 @@ DRAW_JPEG = """() => {
 
 def _categories() -> None:
     """Transactional tests start from emptied tables: put the seeded categories back."""
-    from binhyen.tips.data.categories import CATEGORIES
+    from binhyen.tips.data.categories import install
     from binhyen.tips.models import Category
 
-    for order, (code, name, description, group, keywords) in enumerate(CATEGORIES, start=1):
-        Category.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "description": description,
-                "group": group,
-                "keywords": keywords,
-                "order": order * 10,
-            },
-        )
+    install(Category)
 
 
 def test_resident_sends_tip_officer_decides_resident_sees_status(

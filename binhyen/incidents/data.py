@@ -4,6 +4,8 @@ Codes equal the tip category codes (binhyen/tips/data/categories.py) where they 
 an incident recorded from a tip starts with the matching category.
 """
 
+from typing import Any
+
 # (code, name, group, description)
 CATEGORIES: list[tuple[str, str, str, str]] = [
     (
@@ -107,3 +109,15 @@ CATEGORIES: list[tuple[str, str, str, str]] = [
 
 # Used when a tip's category has no crime category of the same code.
 FALLBACK = "khac"
+
+
+def install(category_model: Any) -> int:
+    """Create the missing default crime categories (the data migration, and tests after a flush)."""
+    created = 0
+    for order, (code, name, group, description) in enumerate(CATEGORIES, start=1):
+        _, new = category_model.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "group": group, "description": description, "order": order * 10},
+        )
+        created += new
+    return created

@@ -2,6 +2,8 @@
 them afterwards in the admin. Fields: code, name, description, group, and keywords (comma-separated
 phrases that SMS and chat messages are matched against)."""
 
+from typing import Any
+
 CATEGORIES = [
     (
         "trom-cap",
@@ -93,3 +95,21 @@ CATEGORIES = [
     ),
     ("khac", "Vụ việc khác về an ninh, trật tự", "Những vụ việc khác cần công an xã biết", "Khác", ""),
 ]
+
+
+def install(category_model: Any) -> int:
+    """Create the missing default categories (the data migration, and tests after a flush, call this)."""
+    created = 0
+    for order, (code, name, description, group, keywords) in enumerate(CATEGORIES, start=1):
+        _, new = category_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "description": description,
+                "group": group,
+                "keywords": keywords,
+                "order": order * 10,
+            },
+        )
+        created += new
+    return created

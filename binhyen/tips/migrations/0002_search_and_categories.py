@@ -24,20 +24,9 @@ def teardown_search(apps, schema_editor):
 
 
 def seed_categories(apps, schema_editor):
-    from binhyen.tips.data.categories import CATEGORIES
+    from binhyen.tips.data.categories import install
 
-    Category = apps.get_model("tips", "Category")
-    for order, (code, name, description, group, keywords) in enumerate(CATEGORIES, start=1):
-        Category.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "description": description,
-                "group": group,
-                "keywords": keywords,
-                "order": order * 10,
-            },
-        )
+    install(apps.get_model("tips", "Category"))
 
 
 class Migration(migrations.Migration):
