@@ -15,6 +15,9 @@ from pathlib import Path
 
 from bench import BENCHMARKS, make_var_dir, setup_django
 
+# Serves the app with gunicorn on a PostgreSQL database of its own (see bench/tips_intake.py).
+BENCHMARKS.setdefault("tips_intake", "bench.tips_intake")
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])

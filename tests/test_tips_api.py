@@ -248,3 +248,30 @@ def test_same_key_from_another_anonymous_address_is_not_replayed(client: Any) ->
     other = post(client, BODY, HTTP_IDEMPOTENCY_KEY="shared-key", REMOTE_ADDR="10.0.0.2")
     assert first.status_code == other.status_code == 201
     assert first.json()["tracking_code"] != other.json()["tracking_code"]
+
+
+def test_cookieless_client_with_csrf_checks_can_send_a_tip() -> None:
+    """A plain API client (no cookies) must not be refused for CSRF: there is no session to protect."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    r = post(strict, BODY)
+    assert r.status_code == 201, r.content
+
+
+def test_refusals_are_not_kept_for_replay(client: Any, settings: Any) -> None:
+    settings.TIP_RATE_LIMIT = 1
+    assert post(client, BODY).status_code == 201
+    limited = post(client, BODY, HTTP_IDEMPOTENCY_KEY="after-limit")
+    assert limited.status_code == 429
+    settings.TIP_RATE_LIMIT = 100
+    # The same key, retried once the client is allowed again, is served, not replayed as 429.
+    assert post(client, BODY, HTTP_IDEMPOTENCY_KEY="after-limit").status_code == 201
+
+
+def test_rate_limit_counts_per_address() -> None:
+    from binhyen.core import ratelimit
+
+    assert all(ratelimit.hit("t", "10.1.1.1", 3, 600) for _ in range(3))
+    assert not ratelimit.hit("t", "10.1.1.1", 3, 600)
+    assert ratelimit.hit("t", "10.1.1.2", 3, 600)

@@ -16,7 +16,19 @@ class BearerAuth(HttpBearer):
 
 
 class ActiveSessionAuth(SessionAuth):
-    """Browser calls (htmx) reuse the login session; CSRF is checked by ninja."""
+    """Browser calls (htmx) reuse the login session; CSRF is checked by ninja.
+
+    Without a session cookie there is no session to protect, so there is nothing to check: an API client
+    without cookies falls through to the next authenticator (bearer, or anonymous where allowed) instead
+    of being refused for a missing CSRF token.
+    """
+
+    def _get_key(self, request: Any) -> Any:
+        from django.conf import settings
+
+        if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return None
+        return super()._get_key(request)
 
 
 bearer = BearerAuth()

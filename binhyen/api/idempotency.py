@@ -17,6 +17,9 @@ from binhyen.core import ratelimit
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 KEEP = datetime.timedelta(hours=24)
+# Refusals that say "not now" or "not like this" rather than answering: a retry with the same key after
+# logging in, or after the rate limit window, must be served, not replayed.
+NOT_KEPT = {401, 403, 408, 409, 425, 429}
 
 
 def _sha(*parts: bytes) -> str:
@@ -58,7 +61,11 @@ class IdempotencyMiddleware:
         except BaseException:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             raise
-        if response.status_code >= 500 or getattr(response, "streaming", False):
+        if (
+            response.status_code >= 500
+            or response.status_code in NOT_KEPT
+            or getattr(response, "streaming", False)
+        ):
             # Not an answer worth keeping: let the retry run again.
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             return response

@@ -17,6 +17,12 @@ SKIP = {
     "accounts.loginattempt",
     "accounts.passwordhistory",
     "django_tasks_db.dbtaskresult",
+    # Bookkeeping, not actions: replayable answers, rate-limit counters, scheduler state.
+    "api.idempotencyrecord",
+    "core.throttle",
+    "core.periodicrun",
+    # Already a log of who did what to a tip, with the actor.
+    "tips.tipevent",
 }
 # Bookkeeping columns: a change to only these is not an action.
 NOT_CHANGES = {"updated_at", "last_login"}

@@ -10,8 +10,7 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 
 from binhyen.core.models import Throttle
 
@@ -27,20 +26,24 @@ def client_ip(request: object) -> str:
 
 
 def hit(scope: str, client: str, limit: int, window_seconds: int) -> bool:
-    """Count one request; False when the client is over `limit` in the current window."""
+    """Count one request; False when the client is over `limit` in the current window.
+
+    One statement (insert or increment, returning the count) in autocommit: the row is locked only for
+    that statement, so a burst from one address does not queue on a transaction-long lock.
+    """
     window = int(time.time()) // window_seconds
     # Hashed: the table holds no addresses, only a per-scope fingerprint.
     key = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{client}".encode()).hexdigest()
-    with transaction.atomic():
-        updated = Throttle.objects.filter(key=key, window=window).update(count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    Throttle.objects.create(key=key, window=window, count=1)
-            except IntegrityError:
-                Throttle.objects.filter(key=key, window=window).update(count=F("count") + 1)
-        count = Throttle.objects.filter(key=key, window=window).values_list("count", flat=True).first() or 0
-    return count <= limit
+    q = connection.ops.quote_name  # "window" is a reserved word in PostgreSQL
+    table, k, w, c = q(Throttle._meta.db_table), q("key"), q("window"), q("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({k}, {w}, {c}) VALUES (%s, %s, 1) "  # noqa: S608 (our own names)
+            f"ON CONFLICT ({k}, {w}) DO UPDATE SET {c} = {table}.{c} + 1 RETURNING {c}",
+            [key, window],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0] <= limit)
 
 
 def prune(older_than_windows: int = 2, window_seconds: int | None = None) -> int:
