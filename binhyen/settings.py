@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "binhyen.web",
     "binhyen.tips",
     "binhyen.incidents",
+    "binhyen.cameras",
     "binhyen.demo",
 ]
 
@@ -234,6 +235,8 @@ AREA_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 TIP_MAX_FILES = 5
 TIP_MAX_PHOTO_BYTES = int(os.environ.get("TIP_MAX_PHOTO_BYTES", 8 * 1024 * 1024))
 TIP_MAX_VIDEO_BYTES = int(os.environ.get("TIP_MAX_VIDEO_BYTES", 40 * 1024 * 1024))
+# Cameras not confirmed working for this many days are flagged as stale.
+CAMERA_STALE_DAYS = int(os.environ.get("CAMERA_STALE_DAYS", "90"))
 # Anonymous intake (web form, API, Open311, per client address): requests per window.
 TIP_RATE_LIMIT = int(os.environ.get("TIP_RATE_LIMIT", "10"))
 TIP_RATE_WINDOW_SECONDS = int(os.environ.get("TIP_RATE_WINDOW_SECONDS", "600"))

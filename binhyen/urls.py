@@ -13,6 +13,8 @@ urlpatterns = [
     path("open311/v2/", include("binhyen.tips.open311_urls")),
     path("", include("binhyen.tips.urls")),
     path("incidents/", include("binhyen.incidents.urls")),
+    path("camera/do-phu/", include("binhyen.cameras.urls_coverage")),
+    path("camera/", include("binhyen.cameras.urls")),
     path("", include("binhyen.web.urls")),
 ]
 

@@ -31,6 +31,12 @@ class Perm(StrEnum):
     VIEW_INCIDENTS = "incidents.view"
     MANAGE_INCIDENTS = "incidents.manage"
     MANAGE_CRIME_TAXONOMY = "incidents.manage_taxonomy"
+    REGISTER_CAMERAS = "cameras.register"  # an owner registers their own cameras
+    MANAGE_CAMERAS = "cameras.manage"  # enter, edit, import cameras for owners in the area
+    CONFIRM_CAMERAS = "cameras.confirm"  # say a camera in the area still works
+    VIEW_CAMERAS = "cameras.view"  # individual cameras, their contacts (audited), the map
+    VIEW_CAMERA_COVERAGE = "cameras.coverage"  # counts only
+    REQUEST_FOOTAGE = "cameras.request_footage"
 
 
 ALL_ROLES = frozenset(Role)
@@ -54,6 +60,16 @@ POLICY: dict[Perm, frozenset[Role]] = {
     ),
     Perm.MANAGE_INCIDENTS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
     Perm.MANAGE_CRIME_TAXONOMY: frozenset({Role.ADMIN}),
+    Perm.REGISTER_CAMERAS: ALL_ROLES,
+    Perm.MANAGE_CAMERAS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.CONFIRM_CAMERAS: frozenset(
+        {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}
+    ),
+    Perm.VIEW_CAMERAS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.VIEW_CAMERA_COVERAGE: frozenset(
+        {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
+    Perm.REQUEST_FOOTAGE: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
 }
 
 

@@ -19,6 +19,7 @@ from binhyen.api.problems import ApiProblem, problem
 from binhyen.areas.api import predecessors_router
 from binhyen.areas.api import router as areas_router
 from binhyen.audit.api import router as audit_router
+from binhyen.cameras import api as cameras_api
 from binhyen.incidents import api as incidents_api
 from binhyen.tips import api as tips_api
 from binhyen.web.api import router as dashboard_router
@@ -56,6 +57,8 @@ api.add_router("/tip-categories", tips_api.categories_router)
 api.add_router("/webhooks/tips", tips_api.webhook_router)
 api.add_router("/incidents", incidents_api.router)
 api.add_router("/crime-categories", incidents_api.taxonomy_router)
+api.add_router("/cameras", cameras_api.router)
+api.add_router("/footage-requests", cameras_api.footage_router)
 
 
 def _field(loc: list[Any]) -> str:

@@ -1,0 +1,4 @@
+"""Web pages for the camera registry."""
+
+app_name = "cameras"
+urlpatterns: list = []
