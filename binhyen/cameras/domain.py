@@ -116,8 +116,32 @@ def _choice(value: str, choices: Any, field_name: str, label: str) -> str:
     return str(value)
 
 
+def _int(value: Any, field_name: str, label: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise CameraError(f"{label} phải là một số nguyên.", field_name) from None
+
+
+def _float(value: Any, field_name: str, label: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CameraError(f"{label} phải là một số.", field_name) from None
+    if number != number:  # NaN
+        raise CameraError(f"{label} phải là một số.", field_name)
+    return number
+
+
 def clean(data: CameraInput) -> dict[str, Any]:
     """Check every field; returns the values to store. Raises CameraError naming the field."""
+    data.retention_days = _int(data.retention_days, "retention_days", "Số ngày lưu hình")
+    data.fov_deg = _int(data.fov_deg, "fov_deg", "Góc nhìn")
+    data.range_m = _int(data.range_m, "range_m", "Tầm nhìn")
+    if data.direction_deg is not None and data.direction_deg != "":
+        data.direction_deg = _int(data.direction_deg, "direction_deg", "Hướng nhìn")
+    else:
+        data.direction_deg = None
     label = nfc(data.label or "")[:120]
     if not label:
         raise CameraError("Hãy đặt tên ngắn cho camera (ví dụ: «Camera cổng nhà văn hoá»).", "label")
@@ -125,9 +149,11 @@ def clean(data: CameraInput) -> dict[str, Any]:
     village = _village(commune, data.village)
     if data.latitude is None or data.longitude is None:
         raise CameraError("Hãy chọn vị trí camera trên bản đồ (vĩ độ, kinh độ).", "latitude")
-    lat, lon = float(data.latitude), float(data.longitude)
+    lat = _float(data.latitude, "latitude", "Vĩ độ")
+    lon = _float(data.longitude, "longitude", "Kinh độ")
     if not geo.in_vietnam(lat, lon):
-        raise CameraError("Vị trí nằm ngoài lãnh thổ Việt Nam; hãy kiểm tra vĩ độ, kinh độ.", "latitude")
+        wrong = "latitude" if not geo.LAT_MIN <= lat <= geo.LAT_MAX else "longitude"
+        raise CameraError("Vị trí nằm ngoài lãnh thổ Việt Nam; hãy kiểm tra vĩ độ, kinh độ.", wrong)
     if not data.consent:
         raise CameraError(
             "Cần chủ camera đồng ý đăng ký (mục đích sử dụng) trước khi lưu; không thể lưu khi chưa đồng ý.",
@@ -177,6 +203,9 @@ def _duplicate(values: dict[str, Any], owner: Any, exclude: int | None = None) -
         same_owner |= Q(owner=owner)
     if values["contact_key"]:
         same_owner |= Q(contact_key=values["contact_key"])
+    if owner is None and not values["contact_key"]:
+        # Entered for an owner without an account or phone: the same place and way is the same camera.
+        same_owner |= Q(owner__isnull=True, contact_key="")
     for camera in _box(Camera.objects.filter(same_owner), lat, lon, DUPLICATE_DISTANCE_M).exclude(
         status=CameraStatus.REMOVED
     ):
@@ -207,15 +236,22 @@ def register(user: Any, data: CameraInput, *, owner: Any = None) -> Camera:
         raise CameraForbidden("Chỉ cán bộ Công an xã mới nhập camera thay cho chủ camera.")
     if not has_perm(user, Perm.REGISTER_CAMERAS):
         raise CameraForbidden("Cần đăng nhập bằng tài khoản người dân để đăng ký camera.")
-    existing = _duplicate(values, owner)
-    if existing is not None:
-        raise CameraError(
-            f"Camera này đã được đăng ký (mã {existing.pk}, «{existing.label}»): "
-            "cùng chủ, cùng vị trí, cùng hướng.",
-            "latitude",
-            status=409,
-        )
     now = timezone.now()
+    with transaction.atomic():
+        # One registration at a time per commune, so two identical ones cannot both pass the check.
+        Area.objects.select_for_update().filter(pk=commune.pk).first()
+        existing = _duplicate(values, owner)
+        if existing is not None:
+            raise CameraError(
+                f"Camera này đã được đăng ký (mã {existing.pk}, «{existing.label}»): "
+                "cùng chủ, cùng vị trí, cùng hướng.",
+                "latitude",
+                status=409,
+            )
+        return _create(values, owner, user, now)
+
+
+def _create(values: dict[str, Any], owner: Any, user: Any, now: datetime.datetime) -> Camera:
     return Camera.objects.create(
         **values,
         owner=owner,

@@ -107,7 +107,7 @@ ACCOUNTS = [
 
 def seed(password: str, progress: Callable[..., Any] | None = None) -> list[DemoAccount]:
     """Create (or bring back to the demo state) everything the demo shows."""
-    from binhyen.demo import seed_incidents, seed_tips
+    from binhyen.demo import seed_cameras, seed_incidents, seed_tips
 
     rng = random.Random(2025)  # same figures every run
     with audit.acting_as("system: demo seed"), transaction.atomic():
@@ -123,6 +123,8 @@ def seed(password: str, progress: Callable[..., Any] | None = None) -> list[Demo
     with audit.acting_as("system: demo seed"):
         seed_tips.seed(officers, progress=tips_bar)
     seed_incidents.seed((lambda items: progress(items, "Vụ việc mẫu")) if progress else None)
+    with audit.acting_as("system: demo seed"):
+        seed_cameras.seed((lambda items: progress(items, "Camera mẫu")) if progress else None)
     return ACCOUNTS
 
 
