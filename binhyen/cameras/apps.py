@@ -6,3 +6,6 @@ class CamerasConfig(AppConfig):
     name = "binhyen.cameras"
     label = "cameras"
     verbose_name = _("Security cameras")
+
+    def ready(self) -> None:
+        from binhyen.cameras import nav  # noqa: F401  (registers menu entries)

@@ -268,6 +268,10 @@ def update(user: Any, camera: Camera, data: CameraInput) -> Camera:
         raise CameraForbidden()
     if camera.status == CameraStatus.REMOVED:
         raise CameraError("Camera đã gỡ khỏi danh sách; hãy đăng ký lại nếu lắp lại.", status=409)
+    if camera.consent_at and not camera.consent_withdrawn_at:
+        # Consent was given at registration and stands until withdrawn; an edit need not give it again.
+        data.consent = True
+        data.consent_purpose = data.consent_purpose or camera.consent_purpose
     values = clean(data)
     if (
         not has_perm(user, Perm.MANAGE_CAMERAS, values["commune"])
@@ -307,6 +311,8 @@ def remove(user: Any, camera: Camera, *, withdraw_consent: bool = False) -> Came
     counts need: the commune, village, funding, kind and dates; no owner, contact, place or picture of it."""
     if not can_manage(user, camera):
         raise CameraForbidden()
+    if camera.status == CameraStatus.REMOVED:
+        raise CameraError("Camera đã gỡ khỏi danh sách.", status=409)
     now = timezone.now()
     with transaction.atomic():
         camera.owner = None
@@ -503,8 +509,9 @@ def request_footage(user: Any, data: FootageInput, incident: Any = None) -> list
     if end - start > MAX_WINDOW:
         raise CameraError("Khoảng thời gian cần trích xuất tối đa 12 giờ.", "window_end")
     now = timezone.now()
-    if start > now:
-        raise CameraError("Không thể yêu cầu hình ảnh của thời điểm chưa tới.", "window_start")
+    if start > now or end > now + datetime.timedelta(minutes=5):
+        wrong = "window_end" if start <= now else "window_start"
+        raise CameraError("Không thể yêu cầu hình ảnh của thời điểm chưa tới.", wrong)
     if not data.camera_ids:
         raise CameraError("Hãy chọn ít nhất một camera.", "camera_ids")
     if (
