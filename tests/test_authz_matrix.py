@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests import authz_camera_coverage, authz_cameras, authz_incidents, authz_tips
+from tests import authz_camera_coverage, authz_cameras, authz_cameras_api, authz_incidents, authz_tips
 from tests.authz import (
     ADMIN,
     ALL,
@@ -26,7 +26,7 @@ from tests.authz import (
 )
 from tests.conftest import DEMO_PASSWORD, DUC_TRONG, HOAN_KIEM
 
-EXTENSIONS = [authz_tips, authz_incidents, authz_cameras, authz_camera_coverage]
+EXTENSIONS = [authz_tips, authz_incidents, authz_cameras, authz_cameras_api, authz_camera_coverage]
 
 API = [
     Endpoint(
