@@ -97,6 +97,11 @@ INSTALLED_APPS = [
     "binhyen.tips",
     "binhyen.incidents",
     "binhyen.cameras",
+    "binhyen.schemes",
+    "binhyen.organisations",
+    "binhyen.outreach",
+    "binhyen.weapons",
+    "binhyen.awards",
     "binhyen.demo",
 ]
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("incidents/", include("binhyen.incidents.urls")),
     path("camera/do-phu/", include("binhyen.cameras.urls_coverage")),
     path("camera/", include("binhyen.cameras.urls")),
+    path("mo-hinh/", include("binhyen.schemes.urls")),
+    path("to-chuc/", include("binhyen.organisations.urls")),
+    path("tuyen-truyen/", include("binhyen.outreach.urls")),
+    path("vu-khi/", include("binhyen.weapons.urls")),
+    path("khen-thuong/", include("binhyen.awards.urls")),
     path("", include("binhyen.web.urls")),
 ]
 

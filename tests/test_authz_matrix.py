@@ -11,7 +11,18 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests import authz_camera_coverage, authz_cameras, authz_cameras_api, authz_incidents, authz_tips
+from tests import (
+    authz_awards,
+    authz_camera_coverage,
+    authz_cameras,
+    authz_cameras_api,
+    authz_incidents,
+    authz_organisations,
+    authz_outreach,
+    authz_schemes,
+    authz_tips,
+    authz_weapons,
+)
 from tests.authz import (
     ADMIN,
     ALL,
@@ -26,7 +37,18 @@ from tests.authz import (
 )
 from tests.conftest import DEMO_PASSWORD, DUC_TRONG, HOAN_KIEM
 
-EXTENSIONS = [authz_tips, authz_incidents, authz_cameras, authz_cameras_api, authz_camera_coverage]
+EXTENSIONS = [
+    authz_tips,
+    authz_incidents,
+    authz_cameras,
+    authz_cameras_api,
+    authz_camera_coverage,
+    authz_schemes,
+    authz_organisations,
+    authz_outreach,
+    authz_weapons,
+    authz_awards,
+]
 
 API = [
     Endpoint(

@@ -37,6 +37,13 @@ class Perm(StrEnum):
     VIEW_CAMERAS = "cameras.view"  # individual cameras, their contacts (audited), the map
     VIEW_CAMERA_COVERAGE = "cameras.coverage"  # counts only
     REQUEST_FOOTAGE = "cameras.request_footage"
+    # The movement's registries: schemes, organisations and members, mediation, outreach, weapons, awards.
+    VIEW_MOVEMENT = "movement.view"
+    MANAGE_MOVEMENT = "movement.manage"
+    MANAGE_MOVEMENT_TYPES = "movement.manage_types"  # catalogues: scheme and organisation types
+    PROPOSE_AWARDS = "awards.propose"
+    APPROVE_AWARDS = "awards.approve"  # the commune's approval step
+    DECIDE_AWARDS = "awards.decide"  # the decision (number, date) by the competent level
 
 
 ALL_ROLES = frozenset(Role)
@@ -70,6 +77,14 @@ POLICY: dict[Perm, frozenset[Role]] = {
         {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
     ),
     Perm.REQUEST_FOOTAGE: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.VIEW_MOVEMENT: frozenset(
+        {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
+    Perm.MANAGE_MOVEMENT: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.MANAGE_MOVEMENT_TYPES: frozenset({Role.ADMIN}),
+    Perm.PROPOSE_AWARDS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.APPROVE_AWARDS: frozenset({Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.DECIDE_AWARDS: frozenset({Role.PROVINCE_ANALYST, Role.ADMIN}),
 }
 
 

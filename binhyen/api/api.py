@@ -19,9 +19,14 @@ from binhyen.api.problems import ApiProblem, problem
 from binhyen.areas.api import predecessors_router
 from binhyen.areas.api import router as areas_router
 from binhyen.audit.api import router as audit_router
+from binhyen.awards import api as awards_api
 from binhyen.cameras import api as cameras_api
 from binhyen.incidents import api as incidents_api
+from binhyen.organisations import api as organisations_api
+from binhyen.outreach import api as outreach_api
+from binhyen.schemes import api as schemes_api
 from binhyen.tips import api as tips_api
+from binhyen.weapons import api as weapons_api
 from binhyen.web.api import router as dashboard_router
 
 log = logging.getLogger(__name__)
@@ -59,6 +64,11 @@ api.add_router("/incidents", incidents_api.router)
 api.add_router("/crime-categories", incidents_api.taxonomy_router)
 api.add_router("/cameras", cameras_api.router)
 api.add_router("/footage-requests", cameras_api.footage_router)
+api.add_router("/schemes", schemes_api.router)
+api.add_router("/organisations", organisations_api.router)
+api.add_router("/outreach", outreach_api.router)
+api.add_router("/weapons", weapons_api.router)
+api.add_router("/awards", awards_api.router)
 
 
 def _field(loc: list[Any]) -> str:

@@ -1,0 +1,5 @@
+"""/api/v1/awards: awards."""
+
+from ninja import Router
+
+router = Router(tags=["awards"])

@@ -1,0 +1,4 @@
+"""Web pages for awards."""
+
+app_name = "awards"
+urlpatterns: list = []

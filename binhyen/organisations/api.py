@@ -1,0 +1,5 @@
+"""/api/v1/organisations: organisations, members and mediation."""
+
+from ninja import Router
+
+router = Router(tags=["organisations"])

@@ -1,0 +1,4 @@
+"""Web pages for outreach sessions."""
+
+app_name = "outreach"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Web pages for movement schemes (mô hình)."""
+
+app_name = "schemes"
+urlpatterns: list = []

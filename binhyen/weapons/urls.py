@@ -1,0 +1,4 @@
+"""Web pages for weapons and explosives collection."""
+
+app_name = "weapons"
+urlpatterns: list = []
