@@ -79,6 +79,10 @@ def units(django_db_blocker: Any) -> None:
 
     tip_categories.install(Category)
     incident_data.install(CrimeCategory)
+    from binhyen.organisations import data as organisation_data
+    from binhyen.organisations.models import OrganisationType
+
+    organisation_data.install(OrganisationType)
 
 
 from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)
