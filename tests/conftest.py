@@ -83,6 +83,10 @@ def units(django_db_blocker: Any) -> None:
     from binhyen.organisations.models import OrganisationType
 
     organisation_data.install(OrganisationType)
+    from binhyen.schemes import data as scheme_data
+    from binhyen.schemes.models import SchemeType
+
+    scheme_data.install(SchemeType)
 
 
 from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)
