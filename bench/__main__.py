@@ -17,6 +17,8 @@ from bench import BENCHMARKS, make_var_dir, setup_django
 
 # Serves the app with gunicorn on a PostgreSQL database of its own (see bench/tips_intake.py).
 BENCHMARKS.setdefault("tips_intake", "bench.tips_intake")
+# 1,000,000 cameras on SQLite and on a PostgreSQL database of its own (see bench/cameras_near.py).
+BENCHMARKS.setdefault("cameras_near", "bench.cameras_near")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
