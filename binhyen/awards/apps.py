@@ -6,3 +6,6 @@ class AwardsConfig(AppConfig):
     name = "binhyen.awards"
     label = "awards"
     verbose_name = _("Awards")
+
+    def ready(self) -> None:
+        from binhyen.awards import nav  # noqa: F401  (registers menu entries)

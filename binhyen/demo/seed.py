@@ -107,7 +107,14 @@ ACCOUNTS = [
 
 def seed(password: str, progress: Callable[..., Any] | None = None) -> list[DemoAccount]:
     """Create (or bring back to the demo state) everything the demo shows."""
-    from binhyen.demo import seed_cameras, seed_incidents, seed_organisations, seed_schemes, seed_tips
+    from binhyen.demo import (
+        seed_cameras,
+        seed_incidents,
+        seed_organisations,
+        seed_registries,
+        seed_schemes,
+        seed_tips,
+    )
 
     rng = random.Random(2025)  # same figures every run
     with audit.acting_as("system: demo seed"), transaction.atomic():
@@ -127,6 +134,7 @@ def seed(password: str, progress: Callable[..., Any] | None = None) -> list[Demo
         seed_cameras.seed((lambda items: progress(items, "Camera mẫu")) if progress else None)
         seed_organisations.seed((lambda items: progress(items, "Tổ chức mẫu")) if progress else None)
         seed_schemes.seed((lambda items: progress(items, "Mô hình mẫu")) if progress else None)
+        seed_registries.seed((lambda items: progress(items, "Sổ đăng ký mẫu")) if progress else None)
     return ACCOUNTS
 
 

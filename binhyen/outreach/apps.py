@@ -6,3 +6,6 @@ class OutreachConfig(AppConfig):
     name = "binhyen.outreach"
     label = "outreach"
     verbose_name = _("Outreach")
+
+    def ready(self) -> None:
+        from binhyen.outreach import nav  # noqa: F401  (registers menu entries)
