@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "binhyen.outreach",
     "binhyen.weapons",
     "binhyen.awards",
+    "binhyen.patrols",
     "binhyen.demo",
 ]
 

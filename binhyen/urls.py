@@ -20,6 +20,7 @@ urlpatterns = [
     path("tuyen-truyen/", include("binhyen.outreach.urls")),
     path("vu-khi/", include("binhyen.weapons.urls")),
     path("khen-thuong/", include("binhyen.awards.urls")),
+    path("tuan-tra/", include("binhyen.patrols.urls")),
     path("", include("binhyen.web.urls")),
 ]
 

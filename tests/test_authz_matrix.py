@@ -19,6 +19,7 @@ from tests import (
     authz_incidents,
     authz_organisations,
     authz_outreach,
+    authz_patrols,
     authz_schemes,
     authz_tips,
     authz_weapons,
@@ -48,6 +49,7 @@ EXTENSIONS = [
     authz_outreach,
     authz_weapons,
     authz_awards,
+    authz_patrols,
 ]
 
 API = [

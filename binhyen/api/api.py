@@ -24,6 +24,7 @@ from binhyen.cameras import api as cameras_api
 from binhyen.incidents import api as incidents_api
 from binhyen.organisations import api as organisations_api
 from binhyen.outreach import api as outreach_api
+from binhyen.patrols import api as patrols_api
 from binhyen.schemes import api as schemes_api
 from binhyen.tips import api as tips_api
 from binhyen.weapons import api as weapons_api
@@ -69,6 +70,7 @@ api.add_router("/organisations", organisations_api.router)
 api.add_router("/outreach", outreach_api.router)
 api.add_router("/weapons", weapons_api.router)
 api.add_router("/awards", awards_api.router)
+api.add_router("/patrols", patrols_api.router)
 
 
 def _field(loc: list[Any]) -> str:

@@ -1,0 +1,5 @@
+"""/api/v1/patrols: rosters, shifts and patrol logs."""
+
+from ninja import Router
+
+router = Router(tags=["patrols"])

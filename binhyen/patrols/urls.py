@@ -1,0 +1,4 @@
+"""Web pages for patrol rosters and logs."""
+
+app_name = "patrols"
+urlpatterns: list = []
