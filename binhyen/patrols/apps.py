@@ -6,3 +6,6 @@ class PatrolsConfig(AppConfig):
     name = "binhyen.patrols"
     label = "patrols"
     verbose_name = _("Patrols")
+
+    def ready(self) -> None:
+        from binhyen.patrols import nav  # noqa: F401  (registers menu entries)
