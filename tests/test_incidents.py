@@ -169,8 +169,10 @@ def test_cleared_on_creation_defaults_to_now(officer: Any) -> None:
     assert (
         incident.cleared_at is not None and abs((timezone.now() - incident.cleared_at).total_seconds()) < 60
     )
+    # Same local day, earlier hour (fixed local times: "an hour ago" can fall on yesterday after midnight).
+    day = (timezone.localdate() - datetime.timedelta(days=3)).isoformat()
     same_day = domain.create_incident(
-        officer, new(occurred_at=ago(hours=1), cleared=True, cleared_at=ago(hours=2))
+        officer, new(occurred_at=at(day, 15), cleared=True, cleared_at=at(day, 13))
     )
     assert same_day.cleared_at == same_day.occurred_at  # same day, earlier hour: moved to the occurrence
 
