@@ -234,3 +234,14 @@ def test_pages_for_readers(client: Any, officer: Any, make_user: Any) -> None:
     group_leader = make_user("group_leader", DUC_TRONG)
     login(client, group_leader)
     assert client.get("/vu-khi/").status_code == 200
+
+
+def test_import_refuses_a_bad_file_before_reading_rows(client: Any, officer: Any) -> None:
+    from binhyen.weapons.models import WeaponSurrender
+
+    client.force_login(officer, backend="binhyen.accounts.backends.LockoutModelBackend")
+    url = f"/vu-khi/nhap/{DUC_TRONG}/"
+    assert client.post(url, {}).status_code == 422  # no file
+    r = client.post(url, {"file": _upload("Ngày\n20/05/2022\n", name="vk.pdf")})
+    assert r.status_code == 422 and ".csv" in r.content.decode()
+    assert not WeaponSurrender.objects.exists()

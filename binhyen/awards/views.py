@@ -4,7 +4,6 @@ in awards.domain."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any
 
 from django.contrib import messages
@@ -23,11 +22,11 @@ from binhyen.audit import domain as audit
 from binhyen.audit.models import Action
 from binhyen.awards import domain, exports, imports
 from binhyen.awards.models import AwardProposal
+from binhyen.web.uploads import attachment, run_import
 from binhyen.web.views import area_or_404
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("area", "from", "to", "award_kind", "status", "year")
-IMPORT_EXTENSIONS = {".csv", ".xlsx"}
 MAX_COMMUNE_CHOICES = 400
 MAX_VILLAGE_GROUPS = 30
 
@@ -354,10 +353,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         area_path=f.area.path if f.area else "",
         detail={"format": "xlsx", "count": totals.total, "area": f.area.code if f.area else ""},
     )
-    response = HttpResponse(exports.xlsx(qs, totals), content_type=exports.CONTENT_TYPE_XLSX)
     name = f"khen-thuong-{f.area.code if f.area else 'tat-ca'}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(exports.xlsx(qs, totals), exports.CONTENT_TYPE_XLSX, name)
 
 
 @login_required
@@ -380,26 +377,14 @@ def import_proposals(request: HttpRequest, commune_code: str) -> HttpResponse:
     }
     status = 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            context["error"] = _("File: choose a CSV or Excel (.xlsx) file.")
-        elif PurePath(upload.name or "").suffix.lower() not in IMPORT_EXTENSIONS:
-            context["error"] = _("File: only .csv and .xlsx files can be imported.")
-        elif upload.size is not None and upload.size > imports.MAX_BYTES:
-            context["error"] = _("File: the file is larger than %(mb)s MB.") % {"mb": context["max_mb"]}
-        else:
-            try:
-                table = imports.read(upload.read(imports.MAX_BYTES + 1), upload.name or "")
-            except imports.ImportFileError as e:
-                context["error"] = str(e)
-            else:
-                report = imports.import_proposals(request.user, commune, table)
-                context["report"] = report
-                context["filename"] = upload.name
-                if not report.ok:
-                    status = 422
-        if context["error"]:
-            status = 422
+        status = run_import(
+            request,
+            context,
+            max_bytes=imports.MAX_BYTES,
+            read=imports.read,
+            read_error=imports.ImportFileError,
+            do_import=lambda table: imports.import_proposals(request.user, commune, table),
+        )
     context["total"] = AwardProposal.objects.filter(commune=commune).count()
     return render(request, "awards/import.html", context, status=status)
 
@@ -408,6 +393,4 @@ def import_proposals(request: HttpRequest, commune_code: str) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     _require_view(request)
-    response = HttpResponse("\ufeff" + imports.template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="mau-nhap-khen-thuong.csv"'
-    return response
+    return attachment(imports.template_csv(), "text/csv; charset=utf-8", "mau-nhap-khen-thuong.csv")
