@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "binhyen.weapons",
     "binhyen.awards",
     "binhyen.patrols",
+    "binhyen.stats",
+    "binhyen.reports",
     "binhyen.demo",
 ]
 

@@ -21,6 +21,10 @@ SKIP = {
     "api.idempotencyrecord",
     "core.throttle",
     "core.periodicrun",
+    # Derived figures, recomputed from the records that are themselves audited.
+    "stats.count",
+    "stats.dirty",
+    "stats.rollupstate",
     # Already a log of who did what to a tip, with the actor.
     "tips.tipevent",
 }
