@@ -2,8 +2,9 @@
 
 Rosters, logs and hours are seen by whoever sees the team (VIEW_MOVEMENT: group leaders through the village
 the team covers, commune staff, province analysts). The roster (shifts, assignments, swaps) and turning a
-finding into a tip are for commune staff (MANAGE_MOVEMENT). Logging a patrol (the log, check-ins,
-findings) is also open to the group leader of a village the team covers. "Inside" teams are in Đức Trọng
+finding into a tip are for commune staff (MANAGE_MOVEMENT); recording a finding as an incident needs that
+and MANAGE_INCIDENTS, which the same commune staff hold. Logging a patrol (the log, check-ins, findings) is
+also open to the group leader of a village the team covers. "Inside" teams are in Đức Trọng
 covering Tổ dân phố 1 (the group leader's village), "outside" ones in Hoàn Kiếm.
 """
 
@@ -180,6 +181,17 @@ API: list[Endpoint] = [
         denied=(403, 404),
     ),
     Endpoint(
+        "api:finding_to_incident",
+        "post",
+        lambda w, where: (
+            f"/api/v1/patrols/findings/{_finding(w, where)}/incident",
+            _json({"category": "trom-cap"}),
+        ),
+        inside=COMMUNE_STAFF,
+        ok=(201,),
+        denied=(403, 404),
+    ),
+    Endpoint(
         "api:patrol_hours",
         "get",
         lambda w, where: (
@@ -314,6 +326,17 @@ PAGES: list[Page] = [
         lambda w, where: (
             f"/tuan-tra/phat-hien/{_finding(w, where)}/tin-bao/",
             {"data": {"category": "chay-no"}},
+        ),
+        inside=COMMUNE_STAFF,
+        ok=(302,),
+        denied=(403, 404),
+    ),
+    Page(
+        "patrols:finding_incident",
+        "post",
+        lambda w, where: (
+            f"/tuan-tra/phat-hien/{_finding(w, where)}/vu-viec/",
+            {"data": {"category": "trom-cap", "summary": "Hai người lạ cạy cửa kho hàng."}},
         ),
         inside=COMMUNE_STAFF,
         ok=(302,),

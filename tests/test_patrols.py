@@ -318,3 +318,118 @@ def test_pages_roster_swap_log_and_tip(client: Any, officer: Any, world: dict[st
     assert tips.visible_tips(officer).filter(pk=finding.became_tip_id).exists()
     assert client.get(f"/tuan-tra/gio/?from={day}&to={day}").status_code == 200
     assert client.get("/tuan-tra/gio/?from=x").status_code == 422
+
+
+# --- a finding becomes an incident ------------------------------------------------------------------
+
+
+def _log_with_finding(officer: Any, world: dict[str, Any], text: str) -> tuple[Any, Finding]:
+    log = domain.create_log(
+        officer,
+        world["t1"],
+        domain.LogInput(started_at=at(0), ended_at=at(3), route="Chợ – cầu", villages=[village().code]),
+    )
+    return log, domain.add_finding(officer, log, text, "disturbance")
+
+
+def test_finding_to_incident_once_linked_to_its_tip(officer: Any, world: dict[str, Any]) -> None:
+    from binhyen.incidents.models import Incident
+
+    text = "Nhóm thanh niên đánh nhau trước quán nước, một người bị thương."
+    log, f = _log_with_finding(officer, world, text)
+    tip = domain.finding_to_tip(officer, f, "danh-nhau")
+    incident = domain.finding_to_incident(officer, f, "danh-nhau", "  ")  # blank summary: the finding's text
+    assert incident.category.code == "danh-nhau"
+    assert incident.commune.code == DUC_TRONG and incident.village == village()
+    assert incident.summary == f.text
+    assert incident.occurred_at == log.ended_at
+    assert incident.source_tip_id == tip.pk  # the tip it went through first
+    assert Finding.objects.get(pk=f.pk).became_incident_id == incident.pk
+    # Never twice: a second incident would count the same fight twice in the statistics.
+    with pytest.raises(domain.PatrolError) as e:
+        domain.finding_to_incident(officer, Finding.objects.get(pk=f.pk), "danh-nhau")
+    assert e.value.status == 409 and f"số {incident.pk}" in e.value.message
+    assert Incident.objects.count() == 1
+
+
+def test_finding_to_incident_refusals_write_nothing(
+    officer: Any, world: dict[str, Any], make_user: Any, monkeypatch: Any
+) -> None:
+    from binhyen.incidents import domain as incidents
+    from binhyen.incidents.models import Incident
+
+    _log, f = _log_with_finding(officer, world, "Đèn đường hỏng, có người lạ lảng vảng ở ngõ.")
+    for category, field in (("", "category"), ("khong-co", "category")):
+        with pytest.raises(domain.PatrolError) as e:
+            domain.finding_to_incident(officer, f, category, "Tóm tắt vụ việc")
+        assert e.value.status == 422 and e.value.field == field
+    with pytest.raises(domain.PatrolError) as e:
+        domain.finding_to_incident(officer, f, "trom-cap", "x" * (incidents.MAX_SUMMARY + 1))
+    assert e.value.field == "summary"
+    leader = make_user("group_leader", village().code)
+    with pytest.raises(domain.PatrolForbidden):
+        domain.finding_to_incident(leader, f, "trom-cap")
+    # The roster right alone is not enough: recording incidents is its own grant.
+    monkeypatch.setattr(incidents, "can_manage", lambda user, incident=None, commune=None: False)
+    assert domain.can_manage(officer, world["t1"]) and not domain.can_record_incident(officer, world["t1"])
+    with pytest.raises(domain.PatrolForbidden) as e:
+        domain.finding_to_incident(officer, f, "trom-cap")
+    assert "ghi vụ việc" in e.value.message
+    assert not Incident.objects.exists()
+    assert Finding.objects.get(pk=f.pk).became_incident_id is None
+
+
+def test_api_finding_to_incident(
+    client: Any, officer: Any, world: dict[str, Any], api_token: Any, make_user: Any
+) -> None:
+    _log, f = _log_with_finding(officer, world, "Phát hiện hai người cạy khoá xe máy ở bãi xe chợ.")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {api_token(officer)}"}
+    url = f"/api/v1/patrols/findings/{f.pk}/incident"
+    r = client.post(url, {"category": "khong-co"}, content_type="application/json", **auth)
+    assert r.status_code == 422 and r["Content-Type"] == "application/problem+json"
+    assert r.json()["errors"][0]["field"] == "category" and "khong-co" in r.json()["detail"]
+    body = {"category": "trom-cap", "summary": "Hai đối tượng cạy khoá xe máy tại bãi xe chợ."}
+    r = client.post(url, body, content_type="application/json", **auth)
+    assert r.status_code == 201, r.content
+    incident_id = r.json()["incident_id"]
+    assert r.json() == {"finding_id": f.pk, "incident_id": incident_id, "source_tip_id": None}
+    r = client.get(f"/api/v1/patrols/logs?team={world['t1'].pk}", **auth)
+    assert r.json()["items"][0]["findings"][0]["became_incident_id"] == incident_id
+    r = client.post(url, body, content_type="application/json", **auth)
+    assert r.status_code == 409 and "đã được ghi thành vụ việc" in r.json()["detail"]
+    # Another commune's officer does not even see the finding.
+    other = make_user("commune_officer", HIEP_THANH)
+    r = client.post(
+        url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {api_token(other)}"
+    )
+    assert r.status_code == 404
+
+
+def test_page_finding_to_incident(client: Any, officer: Any, world: dict[str, Any], make_user: Any) -> None:
+    from binhyen.incidents.models import Incident
+
+    log, f = _log_with_finding(officer, world, "Tụ tập đánh bạc ở nhà văn hoá thôn lúc nửa đêm.")
+    login(client, officer)
+    page = client.get(f"/tuan-tra/nhat-ky/{log.pk}/").content.decode()
+    assert f"/phat-hien/{f.pk}/vu-viec/" in page and f"/phat-hien/{f.pk}/tin-bao/" in page
+    url = f"/tuan-tra/phat-hien/{f.pk}/vu-viec/"
+    r = client.post(url, {"category": "", "summary": "Đánh bạc tại nhà văn hoá"})
+    assert r.status_code == 422
+    text = r.content.decode()
+    assert "Hãy chọn loại vụ việc." in text and "Đánh bạc tại nhà văn hoá" in text  # what was typed stays
+    r = client.post(url, {"category": "co-bac", "summary": "Đánh bạc tại nhà văn hoá thôn"})
+    assert r.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.summary == "Đánh bạc tại nhà văn hoá thôn" and incident.category.code == "co-bac"
+    page = client.get(f"/tuan-tra/nhat-ky/{log.pk}/").content.decode()
+    assert f'href="/incidents/{incident.pk}/"' in page and f"/phat-hien/{f.pk}/vu-viec/" not in page
+    r = client.post(url, {"category": "co-bac"})  # a second submit (an old tab): refused, nothing added
+    assert r.status_code == 409 and "đã được ghi thành vụ việc" in r.content.decode()
+    assert Incident.objects.count() == 1
+    # A group leader sees the log but neither the form nor the right to post it.
+    leader = make_user("group_leader", village().code)
+    login(client, leader)
+    _log2, f2 = _log_with_finding(officer, world, "Người lạ hỏi đường vào kho hàng của hợp tác xã.")
+    assert "/vu-viec/" not in client.get(f"/tuan-tra/nhat-ky/{_log2.pk}/").content.decode()
+    assert client.post(f"/tuan-tra/phat-hien/{f2.pk}/vu-viec/", {"category": "trom-cap"}).status_code == 403
+    assert client.post("/tuan-tra/phat-hien/999999/vu-viec/", {"category": "trom-cap"}).status_code == 404

@@ -212,6 +212,17 @@ class TipRef(Schema):
     tracking_code: str
 
 
+class ToIncidentIn(Schema):
+    category: str = Field(..., description="mã loại tội phạm, vụ việc, xem /api/v1/crime-categories")
+    summary: str = Field("", description="tóm tắt; bỏ trống: nội dung phát hiện")
+
+
+class IncidentRef(Schema):
+    finding_id: int
+    incident_id: int
+    source_tip_id: int | None
+
+
 class MemberHoursOut(Schema):
     person_id: int
     name: str
@@ -375,6 +386,26 @@ def finding_to_tip(request: HttpRequest, finding_id: int, payload: ToTipIn) -> S
     except domain.PatrolError as e:
         raise _problem(e) from None
     return Status(201, {"finding_id": finding.pk, "tip_id": tip.pk, "tracking_code": tip.tracking_code})
+
+
+@router.post(
+    "/findings/{int:finding_id}/incident", response={201: IncidentRef}, auth=STAFF_AUTH,
+    summary="Ghi phát hiện thành vụ việc",
+    description="Một lần cho mỗi phát hiện: lần thứ hai trả 409.",
+)  # fmt: skip
+def finding_to_incident(
+    request: HttpRequest, finding_id: int, payload: ToIncidentIn
+) -> Status[dict[str, Any]]:
+    if not domain.can_view(request.user):
+        raise forbidden()
+    try:
+        finding = domain.get_finding(request.user, finding_id)
+        incident = domain.finding_to_incident(request.user, finding, payload.category, payload.summary)
+    except domain.PatrolError as e:
+        raise _problem(e) from None
+    return Status(
+        201, {"finding_id": finding.pk, "incident_id": incident.pk, "source_tip_id": incident.source_tip_id}
+    )
 
 
 # --- hours ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ Who may do what:
 - Viewing rosters, logs and hours: VIEW_MOVEMENT where the team is (its commune), or, for a group leader,
   through a village the team covers (the same rule as `organisations.domain.visible_organisations`).
 - Shifts (create, assign, swap) and turning findings into tips or incidents: MANAGE_MOVEMENT in the team's
-  commune (commune officers and leaders, administrators).
+  commune (commune officers and leaders, administrators); an incident also needs MANAGE_INCIDENTS there.
 - Logging a patrol (the log, its check-ins and findings): the same, and also a group leader whose
   movement grant is a village the team covers — patrol team leaders are often village group leaders and
   write the log on their phone after the patrol. The decision is made with `scope` only: a VIEW_MOVEMENT
@@ -492,18 +492,37 @@ def finding_to_tip(user: Any, finding: Finding, category: str, commune: str = ""
     return tip
 
 
-def finding_to_incident(user: Any, finding: Finding, category: str, summary: str = "") -> Any:
-    """Record an incident from a finding (through incidents.domain); done once."""
+def can_record_incident(user: Any, team: Organisation) -> bool:
+    """Recording an incident from a finding needs the roster right (MANAGE_MOVEMENT) and the right to
+    record incidents (MANAGE_INCIDENTS) in the team's commune: two grants that may differ."""
     from binhyen.incidents import domain as incidents
+
+    return can_manage(user, team) and incidents.can_manage(user, commune=team.commune)
+
+
+def finding_to_incident(user: Any, finding: Finding, category: str, summary: str = "") -> Any:
+    """Record an incident from a finding (through incidents.domain), linked to the tip the finding became,
+    if any. Done once: a second call is refused (409), since two incidents would double the statistics."""
+    from binhyen.incidents import domain as incidents
+    from binhyen.tips import domain as tips
 
     team = finding.log.team
     _require_manage(user, team)
+    if not can_record_incident(user, team):
+        raise PatrolForbidden(f"Bạn không có quyền ghi vụ việc ở {team.commune.name}.")
+    summary = nfc(summary or "").strip()
     with transaction.atomic():
         locked = Finding.objects.select_for_update().get(pk=finding.pk)
         if locked.became_incident_id:
-            raise PatrolError("Phát hiện này đã được ghi thành vụ việc.", "finding", 409)
+            raise PatrolError(
+                f"Phát hiện này đã được ghi thành vụ việc số {locked.became_incident_id}.", "finding", 409
+            )
         log = finding.log
         village = log.villages.first()
+        # Link the tip only when the user may see it (a deleted or foreign tip would refuse the incident).
+        source_tip = locked.became_tip_id
+        if source_tip and not tips.visible_tips(user).filter(pk=source_tip).exists():
+            source_tip = None
         try:
             incident = incidents.create_incident(
                 user,
@@ -512,8 +531,8 @@ def finding_to_incident(user: Any, finding: Finding, category: str, summary: str
                     occurred_at=min(log.ended_at, timezone.now()),
                     commune=team.commune.code,
                     village=village.code if village else "",
-                    summary=summary or finding.text,
-                    source_tip=locked.became_tip_id,
+                    summary=summary or locked.text,
+                    source_tip=source_tip,
                 ),
             )
         except incidents.IncidentError as e:

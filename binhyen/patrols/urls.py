@@ -18,5 +18,6 @@ urlpatterns = [
     path("nhat-ky/<int:pk>/diem-danh/", views.check_in, name="check_in"),
     path("nhat-ky/<int:pk>/phat-hien/", views.finding_add, name="finding"),
     path("phat-hien/<int:pk>/tin-bao/", views.finding_tip, name="finding_tip"),
+    path("phat-hien/<int:pk>/vu-viec/", views.finding_incident, name="finding_incident"),
     path("gio/", views.hours, name="hours"),
 ]

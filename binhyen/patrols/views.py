@@ -1,7 +1,7 @@
 """Patrol pages: teams, a team's week of shifts (with the new-shift form), a shift (assign, swap), the
-phone-friendly patrol log form, a log (check-ins with "use my location", findings, "turn into a tip")
-and hours. Rules live in patrols.domain; a refused form is shown again with what was typed and the
-reason (status 422), so nothing is lost."""
+phone-friendly patrol log form, a log (check-ins with "use my location", findings, "turn into a tip",
+"record as an incident") and hours. Rules live in patrols.domain; a refused form is shown again with
+what was typed and the reason (status 422), so nothing is lost."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from binhyen.incidents import domain as incidents
 from binhyen.organisations import domain as orgs
 from binhyen.organisations.models import Organisation
 from binhyen.patrols import domain
@@ -250,8 +251,11 @@ def _log_context(request: HttpRequest, log: PatrolLog) -> dict[str, Any]:
         "findings": log.findings.all(),
         "kinds": FindingKind.choices,
         "categories": tips.active_categories(),
+        "crime_categories": incidents.categories(),
         "can_log": domain.can_log(request.user, log.team),
         "can_manage": domain.can_manage(request.user, log.team),
+        "can_record_incident": domain.can_record_incident(request.user, log.team),
+        "can_view_incidents": incidents.can_view(request.user, log.team.commune),
         "errors": {},
         "values": {},
     }
@@ -323,6 +327,36 @@ def finding_tip(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(errors={"tip": e.message, "tip_id": finding.pk})
         return render(request, "patrols/log.html", context, status=422)
     messages.success(request, _("Tip %(code)s created from the finding.") % {"code": tip.tracking_code})
+    return redirect("patrols:log", log.pk)
+
+
+@login_required
+@require_POST
+def finding_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_view(request)
+    try:
+        finding = domain.get_finding(request.user, pk)
+    except domain.PatrolError as e:
+        raise Http404(e.message) from None
+    log = finding.log
+    if not domain.can_record_incident(request.user, log.team):
+        raise PermissionDenied(
+            _("You may not record incidents from findings of %(team)s.") % {"team": log.team.name}
+        )
+    values = {
+        "category": (request.POST.get("category") or "").strip()[:40],
+        "summary": (request.POST.get("summary") or "")[:6000],
+    }
+    try:
+        incident = domain.finding_to_incident(request.user, finding, values["category"], values["summary"])
+    except domain.PatrolError as e:
+        if e.status == 403:
+            raise PermissionDenied(e.message) from None
+        context = _log_context(request, log)
+        # The typed values go back into this finding's form only (keyed by its id).
+        context.update(errors={"incident": e.message, "incident_id": finding.pk}, incident_values=values)
+        return render(request, "patrols/log.html", context, status=409 if e.status == 409 else 422)
+    messages.success(request, _("Incident #%(id)s recorded from the finding.") % {"id": incident.pk})
     return redirect("patrols:log", log.pk)
 
 
