@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "binhyen.patrols",
     "binhyen.stats",
     "binhyen.reports",
+    "binhyen.datasets",
+    "binhyen.assessment",
     "binhyen.demo",
 ]
 

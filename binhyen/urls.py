@@ -21,6 +21,10 @@ urlpatterns = [
     path("vu-khi/", include("binhyen.weapons.urls")),
     path("khen-thuong/", include("binhyen.awards.urls")),
     path("tuan-tra/", include("binhyen.patrols.urls")),
+    path("thong-ke/bao-cao/", include("binhyen.reports.urls")),
+    path("thong-ke/", include("binhyen.stats.urls")),
+    path("bieu-mau/", include("binhyen.datasets.urls")),
+    path("danh-gia/", include("binhyen.assessment.urls")),
     path("", include("binhyen.web.urls")),
 ]
 

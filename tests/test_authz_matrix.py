@@ -12,15 +12,18 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import (
+    authz_assessment,
     authz_awards,
     authz_camera_coverage,
     authz_cameras,
     authz_cameras_api,
+    authz_datasets,
     authz_incidents,
     authz_organisations,
     authz_outreach,
     authz_patrols,
     authz_schemes,
+    authz_stats,
     authz_tips,
     authz_weapons,
 )
@@ -50,6 +53,9 @@ EXTENSIONS = [
     authz_weapons,
     authz_awards,
     authz_patrols,
+    authz_stats,
+    authz_datasets,
+    authz_assessment,
 ]
 
 API = [

@@ -44,6 +44,15 @@ class Perm(StrEnum):
     PROPOSE_AWARDS = "awards.propose"
     APPROVE_AWARDS = "awards.approve"  # the commune's approval step
     DECIDE_AWARDS = "awards.decide"  # the decision (number, date) by the competent level
+    VIEW_STATS = "stats.view"  # figures, dashboards and reports of the area (counts only)
+    MANAGE_REPORTS = "stats.manage_reports"  # issue official reports (number, signer)
+    ENTER_DATA = "datasets.enter"  # fill in period data sets for the area
+    APPROVE_DATA = "datasets.approve"  # approve data sets submitted by the units below
+    MANAGE_DATASETS = "datasets.manage"  # define data sets, elements and validation rules
+    SELF_ASSESS = "assessment.self"  # a unit's own assessment (self-scores, evidence)
+    REVIEW_ASSESSMENT = "assessment.review"  # the commune's review (reviewer scores)
+    APPROVE_ASSESSMENT = "assessment.approve"  # the province's approval
+    MANAGE_RUBRICS = "assessment.manage_rubrics"
 
 
 ALL_ROLES = frozenset(Role)
@@ -85,6 +94,17 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.PROPOSE_AWARDS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
     Perm.APPROVE_AWARDS: frozenset({Role.COMMUNE_LEADER, Role.ADMIN}),
     Perm.DECIDE_AWARDS: frozenset({Role.PROVINCE_ANALYST, Role.ADMIN}),
+    Perm.VIEW_STATS: frozenset(
+        {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
+    Perm.MANAGE_REPORTS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}),
+    Perm.ENTER_DATA: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.APPROVE_DATA: frozenset({Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}),
+    Perm.MANAGE_DATASETS: frozenset({Role.ADMIN}),
+    Perm.SELF_ASSESS: frozenset({Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.REVIEW_ASSESSMENT: frozenset({Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.APPROVE_ASSESSMENT: frozenset({Role.PROVINCE_ANALYST, Role.ADMIN}),
+    Perm.MANAGE_RUBRICS: frozenset({Role.ADMIN}),
 }
 
 

@@ -22,10 +22,13 @@ from binhyen.audit.api import router as audit_router
 from binhyen.awards import api as awards_api
 from binhyen.cameras import api as cameras_api
 from binhyen.incidents import api as incidents_api
+from binhyen.assessment import api as assessment_api
+from binhyen.datasets import api as datasets_api
 from binhyen.organisations import api as organisations_api
 from binhyen.outreach import api as outreach_api
 from binhyen.patrols import api as patrols_api
 from binhyen.schemes import api as schemes_api
+from binhyen.stats import api as stats_api
 from binhyen.tips import api as tips_api
 from binhyen.weapons import api as weapons_api
 from binhyen.web.api import router as dashboard_router
@@ -71,6 +74,10 @@ api.add_router("/outreach", outreach_api.router)
 api.add_router("/weapons", weapons_api.router)
 api.add_router("/awards", awards_api.router)
 api.add_router("/patrols", patrols_api.router)
+api.add_router("/stats", stats_api.router)
+api.add_router("/assessments", assessment_api.router)
+# Data sets under /datasets, DHIS2 exchange at /dataValueSets (DHIS2's own path).
+api.add_router("/", datasets_api.router)
 
 
 def _field(loc: list[Any]) -> str:

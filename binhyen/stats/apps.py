@@ -13,7 +13,7 @@ class StatsConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from binhyen.core import periodic
-        from binhyen.stats import signals, tasks
+        from binhyen.stats import nav, signals, tasks  # noqa: F401  (nav registers the menu entry)
 
         # Each app declares what it counts in its own indicators.py.
         autodiscover_modules("indicators")

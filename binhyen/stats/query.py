@@ -23,8 +23,11 @@ EPOCH = datetime.date(1900, 1, 1)
 
 
 class PeriodLike(Protocol):
-    start: datetime.date
-    end: datetime.date
+    @property
+    def start(self) -> datetime.date: ...
+
+    @property
+    def end(self) -> datetime.date: ...
 
     def previous(self) -> Any: ...
 
@@ -226,11 +229,11 @@ def by_subgroup_series(code: str, path: str, periods: Sequence[PeriodLike]) -> d
     return dict(out)
 
 
-def drill_url(code: str, path: str, start: datetime.date, end: datetime.date, subgroup: str = "") -> str:
+def drill_url(code: str, area_code: str, start: datetime.date, end: datetime.date, subgroup: str = "") -> str:
     """Where the records behind a figure are listed (the records' own pages apply their access rules)."""
     if code in registry._derived:
         code = registry.derived_one(code).denominator
     ind = registry.indicator(code)
     if ind.drill is None:
         return ""
-    return ind.drill(path, start, end, subgroup)
+    return ind.drill(area_code, start, end, subgroup)

@@ -54,3 +54,12 @@ def percent_of(part: Any, whole: Any) -> str:
     value = vn_number(p * 100 / w, 1)
     return f"{value} %" if separators()[1] == "," else f"{value}%"
 
+
+
+@register.filter
+def index(sequence: Any, position: Any) -> Any:
+    """`{{ values|index:i }}`: the i-th item, or "" when there is none."""
+    try:
+        return sequence[int(position)]
+    except (IndexError, TypeError, ValueError, KeyError):
+        return ""

@@ -1,34 +1,7 @@
-/* Incidents pages: the same-period chart and the village list following the chosen commune.
+/* Incidents pages: the village list following the chosen commune (charts are drawn by web/app.js).
    Every page works without this file. */
 (function () {
   "use strict";
-
-  // <canvas data-compare-chart="ID"> reads {labels, current, previous, current_label, previous_label}.
-  function drawCharts() {
-    if (!window.Chart) return;
-    document.querySelectorAll("canvas[data-compare-chart]").forEach(function (canvas) {
-      var source = document.getElementById(canvas.dataset.compareChart);
-      if (!source || canvas.dataset.drawn) return;
-      var data = JSON.parse(source.textContent);
-      canvas.dataset.drawn = "1";
-      new Chart(canvas, {
-        type: "bar",
-        data: {
-          labels: data.labels,
-          datasets: [
-            { label: data.current_label, data: data.current, backgroundColor: "#0b5e55" },
-            { label: data.previous_label, data: data.previous, backgroundColor: "#a7b4c2" }
-          ]
-        },
-        options: {
-          indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
-          locale: document.documentElement.lang || "vi",
-          plugins: { legend: { position: "bottom" } },
-          scales: { x: { beginAtZero: true, ticks: { precision: 0 } } }
-        }
-      });
-    });
-  }
 
   // The village <select> has one <optgroup data-commune="CODE"> per commune: show the chosen one's.
   function followCommune() {
@@ -49,5 +22,5 @@
     update();
   }
 
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(); followCommune(); });
+  document.addEventListener("DOMContentLoaded", followCommune);
 })();
