@@ -56,19 +56,29 @@ def _raw(path: str, start: datetime.date, end: datetime.date, **filters: Any) ->
 def test_incremental_equals_rebuild_equals_raw(places: dict[str, Any]) -> None:
     rng = random.Random(7)
     cats = list(CrimeCategory.objects.all()[:4])
-    spots = [(places["duc"], None), (places["duc"], places["village"]), (places["hiep"], None),
-             (places["hoan"], None)]
+    spots = [
+        (places["duc"], None),
+        (places["duc"], places["village"]),
+        (places["hiep"], None),
+        (places["hoan"], None),
+    ]
     base = datetime.date(2024, 12, 20)
     made: list[Incident] = []
     for step in range(120):
         action = rng.random()
         if action < 0.6 or not made:
             commune, village = rng.choice(spots)
-            made.append(Incident.objects.create(
-                category=rng.choice(cats), commune=commune, village=village, summary="x",
-                occurred_at=at(base + datetime.timedelta(days=rng.randrange(80)), rng.choice([0, 6, 23])),
-                cleared=rng.random() < 0.4, suspects=rng.randrange(3),
-            ))
+            made.append(
+                Incident.objects.create(
+                    category=rng.choice(cats),
+                    commune=commune,
+                    village=village,
+                    summary="x",
+                    occurred_at=at(base + datetime.timedelta(days=rng.randrange(80)), rng.choice([0, 6, 23])),
+                    cleared=rng.random() < 0.4,
+                    suspects=rng.randrange(3),
+                )
+            )
         elif action < 0.85:
             inc = rng.choice(made)
             commune, village = rng.choice(spots)
@@ -107,8 +117,9 @@ def test_local_day_boundaries_and_province_ranking(places: dict[str, Any]) -> No
     day = datetime.date(2025, 3, 10)
     # 23:30 local on the 10th is the 10th, although it is 16:30 UTC; 00:10 local on the 11th is the 11th.
     Incident.objects.create(category=cat, commune=places["duc"], summary="a", occurred_at=at(day, 23))
-    Incident.objects.create(category=cat, commune=places["hiep"], summary="b",
-                            occurred_at=at(day + datetime.timedelta(days=1), 0))
+    Incident.objects.create(
+        category=cat, commune=places["hiep"], summary="b", occurred_at=at(day + datetime.timedelta(days=1), 0)
+    )
     rollup.run()
     province = places["duc"].path[:2]
     assert query.value("incidents", province, day, day) == 1
@@ -124,8 +135,9 @@ def test_stock_counts_until_the_end_date(places: dict[str, Any]) -> None:
 
     kind = OrganisationType.objects.order_by("id").first()
     assert kind is not None
-    org = Organisation.objects.create(type=kind, commune=places["duc"], name="Tổ tự quản 1",
-                                      founded_on=datetime.date(2024, 5, 1))
+    org = Organisation.objects.create(
+        type=kind, commune=places["duc"], name="Tổ tự quản 1", founded_on=datetime.date(2024, 5, 1)
+    )
     rollup.run()
     path = places["duc"].path
     assert query.value("organisations", path, datetime.date(2024, 1, 1), datetime.date(2024, 4, 30)) == 0
@@ -142,8 +154,9 @@ def test_stock_counts_until_the_end_date(places: dict[str, Any]) -> None:
 
 def test_marks_added_during_a_pass_survive(places: dict[str, Any]) -> None:
     cat = CrimeCategory.objects.get(code="trom-cap")
-    Incident.objects.create(category=cat, commune=places["duc"], summary="a",
-                            occurred_at=at(datetime.date(2025, 5, 5), 9))
+    Incident.objects.create(
+        category=cat, commune=places["duc"], summary="a", occurred_at=at(datetime.date(2025, 5, 5), 9)
+    )
     seen = rollup.max_dirty_id()
     # A mark written after the pass read the queue has a larger id and is kept for the next pass.
     original = rollup.recompute
@@ -166,8 +179,19 @@ def test_every_registered_indicator_rebuilds() -> None:
     # Every app's declaration must be valid against its model (fields, joins, date types).
     assert rollup.rebuild() >= 0
     codes = {i.code for i in registry.indicators()}
-    assert {"tips", "incidents", "cameras", "schemes", "organisations", "members", "outreach_sessions",
-            "weapons_surrenders", "awards", "mediation_cases", "patrols"} <= codes
+    assert {
+        "tips",
+        "incidents",
+        "cameras",
+        "schemes",
+        "organisations",
+        "members",
+        "outreach_sessions",
+        "weapons_surrenders",
+        "awards",
+        "mediation_cases",
+        "patrols",
+    } <= codes
     for src in registry.sources():
         rollup.recompute(src, [(DUC_TRONG_PATH(), datetime.date(2025, 1, 1))])
 

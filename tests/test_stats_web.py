@@ -31,8 +31,13 @@ def data() -> None:
     duc, hiep = areas.get_area(DUC_TRONG), areas.get_area(HIEP_THANH)
 
     def make(day: datetime.date, category: Any, commune: Any, cleared: bool = False) -> None:
-        Incident.objects.create(category=category, commune=commune, summary="x", cleared=cleared,
-                                occurred_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=TZ))
+        Incident.objects.create(
+            category=category,
+            commune=commune,
+            summary="x",
+            cleared=cleared,
+            occurred_at=datetime.datetime.combine(day, datetime.time(10), tzinfo=TZ),
+        )
 
     # 2021: 10 thefts (4 cleared) in Đức Trọng, 2 drug cases in Hiệp Thạnh; 2020: 12 thefts, 1 drug case.
     for i in range(10):
@@ -81,8 +86,16 @@ def test_report_downloads_match_the_dashboard(client: Any, make_user: Any, data:
     text = page.content.decode()
     assert "xảy ra 10 vụ việc về an ninh, trật tự (giảm 2 vụ, giảm 16,7% so với cùng kỳ)" in text
     assert "Đã điều tra, làm rõ 4 vụ, đạt tỷ lệ 40,0%." in text
-    r = client.post("/thong-ke/bao-cao/", {"area": DUC_TRONG, "period": "2021", "number": "12",
-                                            "signer_name": "Nguyễn Văn A", "format": "docx"})
+    r = client.post(
+        "/thong-ke/bao-cao/",
+        {
+            "area": DUC_TRONG,
+            "period": "2021",
+            "number": "12",
+            "signer_name": "Nguyễn Văn A",
+            "format": "docx",
+        },
+    )
     assert r.status_code == 200
     assert r["Content-Disposition"].endswith('.docx"')
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
@@ -93,8 +106,9 @@ def test_report_downloads_match_the_dashboard(client: Any, make_user: Any, data:
     for fmt, magic in (("pdf", b"%PDF"), ("xlsx", b"PK")):
         r = client.post("/thong-ke/bao-cao/", {"area": DUC_TRONG, "period": "2021", "format": fmt})
         assert r.status_code == 200 and r.content.startswith(magic)
-    bad = client.post("/thong-ke/bao-cao/", {"area": DUC_TRONG, "period": "2021", "date": "31/02/2021",
-                                              "format": "docx"})
+    bad = client.post(
+        "/thong-ke/bao-cao/", {"area": DUC_TRONG, "period": "2021", "date": "31/02/2021", "format": "docx"}
+    )
     assert bad.status_code == 422
     assert client.get(f"/thong-ke/bao-cao/?area={HOAN_KIEM}&period=2021").status_code == 403
     login(client, make_user("group_leader", DUC_TRONG))

@@ -135,7 +135,18 @@ def seed(password: str, progress: Callable[..., Any] | None = None) -> list[Demo
         seed_organisations.seed((lambda items: progress(items, "Tổ chức mẫu")) if progress else None)
         seed_schemes.seed((lambda items: progress(items, "Mô hình mẫu")) if progress else None)
         seed_registries.seed((lambda items: progress(items, "Sổ đăng ký mẫu")) if progress else None)
+    _rollups(progress)
     return ACCOUNTS
+
+
+def _rollups(progress: Callable[..., Any] | None) -> None:
+    """Recount the statistics from the records (seeds use bulk inserts, which bypass the change marks)."""
+    from binhyen.stats import registry, rollup
+
+    sources = registry.sources()
+    with audit.acting_as("system: demo seed"):
+        for source in progress(sources, "Tổng hợp số liệu") if progress else sources:
+            rollup.rebuild([source])
 
 
 def _villages(rng: random.Random) -> None:
