@@ -1,5 +1,6 @@
-"""Schemes in a real Chromium: an officer creates a scheme, adds a site, replicates it to two villages,
-reviews it and retires it; bringing it straight back is refused with a clear message."""
+"""Schemes in a real Chromium: an officer creates a scheme run by one of the commune's organisations, adds a
+site, replicates it to two villages (the team covering one of them joins), reviews it and retires it;
+bringing it straight back is refused with a clear message."""
 
 from __future__ import annotations
 
@@ -29,7 +30,18 @@ def test_create_site_replicate_review_retire(
         [areas.VillageInput("Thôn Đa Thọ", "thôn"), areas.VillageInput("Thôn Đa Phú", "thôn"),
          areas.VillageInput("Thôn Đa Lộc", "thôn")],
     )  # fmt: skip
-    make_user("commune_officer", DUC_TRONG, username="congan.ductrong", full_name="Lê Văn Công")
+    officer = make_user("commune_officer", DUC_TRONG, username="congan.ductrong", full_name="Lê Văn Công")
+    from binhyen.organisations import domain as organisations
+
+    def team(name: str, village: Any) -> Any:
+        return organisations.create_organisation(
+            officer,
+            organisations.OrganisationInput(
+                type="to-bao-ve-antt", name=name, commune=DUC_TRONG, villages=[village.code]
+            ),
+        )
+
+    team1, team2 = team("Tổ bảo vệ ANTT thôn Đa Thọ", v1), team("Tổ bảo vệ ANTT thôn Đa Phú", v2)
 
     page = browser_page
     page.route(OUTSIDE, lambda route: route.abort())
@@ -46,11 +58,21 @@ def test_create_site_replicate_review_retire(
     page.select_option("#id_type", "tieng-keng-an-ninh")
     assert page.input_value("#id_managing_area") == DUC_TRONG
     page.fill("#id_start_date", "2021-03-15")
+    # The commune's organisations are offered; the officer ticks the team of Đa Thọ.
+    assert page.locator("input[name=organisations]").count() == 2
+    page.check(f"input[name=organisations][value='{team1.pk}']")
     page.fill("#id_run_by", "Chi hội Nông dân thôn Đa Thọ")
     page.locator("[data-testid=save-scheme]").click()
     page.wait_for_url(re.compile(r"/mo-hinh/\d+/$"))
     scheme = Scheme.objects.get(name="Tiếng kẻng an ninh thôn Đa Thọ")
     assert page.locator("[data-testid=status]").get_attribute("data-status") == "proposed"
+    runners = page.locator("[data-testid=organisations] a")
+    assert runners.all_inner_texts() == ["Tổ bảo vệ ANTT thôn Đa Thọ"]
+    assert "Chi hội Nông dân thôn Đa Thọ" in page.locator("body").inner_text()
+    runners.first.click()  # the link leads to the organisation's page
+    page.wait_for_url(re.compile(rf"/to-chuc/{team1.pk}/$"))
+    page.go_back()
+    page.wait_for_url(re.compile(rf"/mo-hinh/{scheme.pk}/$"))
 
     # A site with a point: the small map appears (without tiles, as on an office LAN).
     page.select_option("#id_site_area", v1.code)
@@ -72,6 +94,8 @@ def test_create_site_replicate_review_retire(
     for v in (v1, v2, v3):
         assert page.locator(f"tr[data-site='{v.code}']").count() == 1
     assert scheme.sites.count() == 3 and Scheme.objects.count() == 1
+    # Đa Phú's own team now runs it there too.
+    assert page.locator(f"[data-testid=organisations] a[data-organisation='{team2.pk}']").count() == 1
 
     def move(status: str, reason: str = "") -> None:
         page.select_option("#id_status", status)

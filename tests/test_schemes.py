@@ -3,6 +3,7 @@ catalogue, CSV/XLSX import (all or nothing, every bad row named), XLSX export an
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 from typing import Any
@@ -358,3 +359,282 @@ def test_web_import_reports_rows_and_export_downloads(client: Any, officer: Any,
     r = client.get(f"/mo-hinh/xuat.xlsx?area={DUC_TRONG}")
     assert r.status_code == 200 and r["Content-Type"] == exports.CONTENT_TYPE_XLSX
     assert r.content[:2] == b"PK"
+
+
+# --- runners: organisations of the movement ---------------------------------------------------------
+
+
+def org(user: Any, name: str, commune: str = DUC_TRONG, kind: str = "to-bao-ve-antt", **kw: Any) -> Any:
+    from binhyen.organisations import domain as organisations
+
+    return organisations.create_organisation(
+        user, organisations.OrganisationInput(type=kind, name=name, commune=commune, **kw)
+    )
+
+
+def test_runners_are_organisations_of_the_managing_commune(
+    officer: Any, other_officer: Any, admin: Any, villages: list[Any]
+) -> None:
+    from binhyen.audit.models import AuditEvent
+
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ", villages=[villages[0].code])
+    mediation = org(officer, "Tổ hoà giải thôn Đa Phú", kind="to-hoa-giai")
+    theirs = org(other_officer, "Tổ bảo vệ ANTT Hiệp Thạnh", commune=HIEP_THANH)
+    s = domain.create_scheme(officer, new(organisations=[team.pk], run_by="Chi hội Phụ nữ"))
+    assert domain.runners(s) == [team] and s.run_by == "Chi hội Phụ nữ"
+
+    for ids, message in (
+        ([theirs.pk], "Không tìm thấy tổ chức"),  # another commune's: not even visible to this officer
+        ([999_999], "Không tìm thấy tổ chức số 999999"),
+        ([10**20], "không hợp lệ"),  # would overflow the database's bigint
+        (list(range(1, 60)), "tối đa 50"),
+    ):
+        with pytest.raises(domain.SchemeError, match=message) as e:
+            domain.update_scheme(officer, s, new(organisations=ids))
+        assert e.value.field == "organisations"
+    with pytest.raises(domain.SchemeError, match="không thuộc Xã Đức Trọng"):
+        domain.update_scheme(admin, s, new(organisations=[theirs.pk]))  # visible to an admin, but outside
+    with pytest.raises(domain.SchemeError, match="không thuộc"):
+        domain.update_scheme(admin, s, new(managing_area=HIEP_THANH, organisations=[team.pk]))
+    assert domain.runners(s) == [team]  # nothing half-saved
+
+    s = domain.update_scheme(officer, s, new(organisations=[mediation.pk, team.pk]))
+    assert [o.pk for o in domain.runners(s)] == [team.pk, mediation.pk]  # by name
+    s = domain.update_scheme(officer, s, new(organisations=[mediation.pk]))
+    assert domain.runners(s) == [mediation]
+    events = AuditEvent.objects.filter(object_type="schemes.schemeorganisation")
+    assert sorted(e.action for e in events) == ["create", "create", "delete"]
+    assert {e.area_path for e in events} == {s.area_path}  # commune staff see them in their audit log
+
+    # A dissolved organisation is not chosen anew, but stays where it already runs a scheme.
+    from binhyen.organisations import domain as organisations
+
+    data = organisations.organisation_data(mediation)
+    data.dissolved_on = data.founded_on or datetime.date(2025, 1, 1)
+    organisations.update_organisation(officer, mediation, data)
+    domain.update_scheme(officer, s, domain.scheme_data(s))
+    with pytest.raises(domain.SchemeError, match="đã giải thể"):
+        domain.create_scheme(officer, new(name="Camera an ninh", organisations=[mediation.pk]))
+    assert domain.organisation_choices(officer, areas.get_area(DUC_TRONG)) == [team]
+    assert mediation in domain.organisation_choices(officer, areas.get_area(DUC_TRONG), s)
+
+
+def test_province_scheme_runners_come_from_its_communes(
+    officer: Any, other_officer: Any, admin: Any, villages: list[Any]
+) -> None:
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ")
+    theirs = org(other_officer, "Đội tuần tra Hiệp Thạnh", commune=HIEP_THANH, kind="doi-tuan-tra")
+    elsewhere = org(admin, "Tổ bảo vệ ANTT Hoàn Kiếm", commune=HOAN_KIEM)
+    p = domain.create_scheme(
+        admin,
+        new(level="province", managing_area=LAM_DONG, organisations=[team.pk, theirs.pk]),
+        [domain.SiteInput(area=DUC_TRONG)],
+    )
+    assert {o.pk for o in domain.runners(p)} == {team.pk, theirs.pk}
+    with pytest.raises(domain.SchemeError, match="không thuộc Lâm Đồng"):
+        domain.update_scheme(
+            admin, p, new(level="province", managing_area=LAM_DONG, organisations=[elsewhere.pk])
+        )
+    # The form offers the organisations of the communes where it runs (and those already running it).
+    offered = domain.organisation_choices(admin, areas.get_area(LAM_DONG), p)
+    assert [o.pk for o in offered] == [team.pk, theirs.pk]
+    assert domain.organisation_choices(admin, areas.get_area(LAM_DONG)) == []
+
+
+def test_replication_links_the_villages_own_teams(officer: Any, admin: Any, villages: list[Any]) -> None:
+    v1, v2, v3 = villages
+    team1 = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ", villages=[v1.code])
+    team2 = org(officer, "Tổ bảo vệ ANTT thôn Đa Phú", villages=[v2.code])
+    org(officer, "Tổ hoà giải thôn Đa Phú", kind="to-hoa-giai", villages=[v2.code])  # another kind
+    s = domain.create_scheme(officer, new(organisations=[team1.pk]), [domain.SiteInput(area=v1.code)])
+    result = domain.replicate(officer, s, [v2.code, v3.code])  # Đa Lộc has no team: no runner there
+    assert [link.organisation_id for link in result.organisations] == [team2.pk]
+    assert {o.pk for o in domain.runners(s)} == {team1.pk, team2.pk}
+
+    other = areas.create_villages(areas.get_area(HIEP_THANH), [areas.VillageInput("Thôn Phú Thạnh", "thôn")])[
+        0
+    ]
+    team3 = org(admin, "Tổ bảo vệ ANTT thôn Phú Thạnh", commune=HIEP_THANH, villages=[other.code])
+    result = domain.replicate(admin, s, [other.code])
+    copy = result.copies[0]
+    assert domain.runners(copy) == [team3] and copy.run_by == ""
+    assert {o.pk for o in domain.runners(s)} == {team1.pk, team2.pk}  # the original keeps its own
+
+
+def test_search_and_filter_by_organisation(officer: Any, make_user: Any, villages: list[Any]) -> None:
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ", villages=[villages[0].code])
+    s = domain.create_scheme(officer, new(organisations=[team.pk]))
+    other = domain.create_scheme(officer, new(name="Camera an ninh", type="camera-an-ninh"))
+    visible = domain.visible_schemes(officer)
+    assert list(domain.filter_schemes(visible, domain.Filters(q="bao ve da tho"))) == [s]
+    assert list(domain.filter_schemes(visible, domain.Filters(organisation=team))) == [s]
+    assert other not in domain.schemes_run_by(officer, team)
+    assert list(domain.schemes_run_by(officer, team)) == [s]
+    assert list(domain.schemes_run_by(make_user("commune_officer", HIEP_THANH), team)) == []
+
+
+def test_import_matches_organisation_names_in_the_commune(
+    officer: Any, other_officer: Any, villages: list[Any]
+) -> None:
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ", villages=[villages[0].code])
+    mediation = org(officer, "Tổ hoà giải thôn Đa Phú", kind="to-hoa-giai")
+    org(officer, "Tổ tự quản số 1", kind="to-tu-quan")
+    org(officer, "Tổ tự quản số 1", kind="to-lien-gia")  # same name, another kind
+    org(other_officer, "Đội tuần tra Hiệp Thạnh", commune=HIEP_THANH, kind="doi-tuan-tra")
+    header = 'Tên mô hình,Loại mô hình,Nơi thực hiện,Tổ chức thực hiện,"Người, đơn vị thực hiện khác"\n'
+    gong_row = (
+        "Tiếng kẻng thôn Đa Thọ,tieng-keng-an-ninh,Thôn Đa Thọ,Tổ bảo vệ ANTT thôn Đa Thọ,Chi hội Phụ nữ\n"
+    )
+    bad = (
+        header
+        + gong_row
+        + (
+            "Tổ tuần tra,tuan-tra-tu-quan,,Đội tuần tra Hiệp Thạnh,\n"
+            "Hẻm an toàn,hem-an-toan,,Tổ tự quản số 1,\n"
+            "Tổ hoà giải,to-hoa-giai,,Tổ bảo vệ ANTT thôn Đa Thọ; Tổ không có,\n"
+        )
+    )
+    report = imports.import_schemes(officer, areas.get_area(DUC_TRONG), imports.read(bad.encode(), "m.csv"))
+    assert not report.ok and Scheme.objects.count() == 0
+    assert [(e.row, e.field) for e in report.errors] == [
+        (3, "Tổ chức thực hiện"), (4, "Tổ chức thực hiện"), (5, "Tổ chức thực hiện"),
+    ]  # fmt: skip
+    assert "Không có tổ chức «Đội tuần tra Hiệp Thạnh» trong Xã Đức Trọng" in report.errors[0].message
+    assert "Có 2 tổ chức tên «Tổ tự quản số 1»" in report.errors[1].message
+    assert "«Tổ không có»" in report.errors[2].message
+
+    # Without marks, in any case, with spaces around «;»: still found.
+    good = (
+        header + gong_row + "Tổ hoà giải,to-hoa-giai,,to hoa giai thon da phu ; Tổ bảo vệ ANTT thôn Đa Thọ,\n"
+    )
+    report = imports.import_schemes(officer, areas.get_area(DUC_TRONG), imports.read(good.encode(), "m.csv"))
+    assert report.ok, report.errors
+    gong, mediating = report.schemes
+    assert domain.runners(gong) == [team] and gong.run_by == "Chi hội Phụ nữ"
+    assert {o.pk for o in domain.runners(mediating)} == {team.pk, mediation.pk}
+
+
+def test_export_lists_runners_and_reimports(officer: Any, villages: list[Any]) -> None:
+    from openpyxl import load_workbook
+
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ")
+    mediation = org(officer, "Tổ hoà giải thôn Đa Phú", kind="to-hoa-giai")
+    s = domain.create_scheme(officer, new(organisations=[team.pk, mediation.pk], run_by="Chi hội Phụ nữ"))
+    body = exports.xlsx(Scheme.objects.all(), [areas.get_area(DUC_TRONG)])
+    rows = list(load_workbook(io.BytesIO(body))["Mô hình"].values)
+    column = dict(zip(rows[0], rows[1], strict=True))
+    assert column["Tổ chức thực hiện"] == "Tổ bảo vệ ANTT thôn Đa Thọ; Tổ hoà giải thôn Đa Phú"
+    assert column["Người, đơn vị thực hiện khác"] == "Chi hội Phụ nữ"
+    # The exported sheet imports again (here after the scheme was deleted): the same runners.
+    domain.delete_scheme(officer, s)
+    report = imports.import_schemes(officer, areas.get_area(DUC_TRONG), imports.read(body, "mo-hinh.xlsx"))
+    assert report.ok, report.errors
+    again = report.schemes[0]
+    assert {o.pk for o in domain.runners(again)} == {team.pk, mediation.pk}
+    assert again.run_by == "Chi hội Phụ nữ" and again.name == s.name
+
+
+def test_api_runners(client: Any, officer: Any, other_officer: Any, api_token: Any) -> None:
+    auth = bearer(api_token(officer))
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ")
+    theirs = org(other_officer, "Đội tuần tra Hiệp Thạnh", commune=HIEP_THANH, kind="doi-tuan-tra")
+    body = {"name": "Tiếng kẻng an ninh", "type": "tieng-keng-an-ninh", "managing_area": DUC_TRONG,
+            "organisations": [team.pk], "run_by": "Chi hội Phụ nữ"}  # fmt: skip
+    r = client.post("/api/v1/schemes", body, content_type="application/json", **auth)
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["organisations"] == [{"id": team.pk, "name": team.name}]
+    assert r.json()["run_by"] == "Chi hội Phụ nữ"
+    r = client.patch(f"/api/v1/schemes/{pk}", {"organisations": [theirs.pk]}, content_type="application/json",
+                     **auth)  # fmt: skip
+    assert r.status_code == 422 and r["Content-Type"].startswith("application/problem+json")
+    assert (
+        r.json()["errors"][0]["field"] == "organisations" and "Không tìm thấy tổ chức" in r.json()["detail"]
+    )
+    r = client.patch(f"/api/v1/schemes/{pk}", {"name": "Tiếng kẻng"}, content_type="application/json", **auth)
+    assert r.json()["organisations"] == [{"id": team.pk, "name": team.name}]  # untouched when not sent
+    r = client.get(f"/api/v1/schemes?organisation={team.pk}", **auth)
+    assert [item["id"] for item in r.json()["items"]] == [pk]
+    for bad in (theirs.pk, 10**20):
+        r = client.get(f"/api/v1/schemes?organisation={bad}", **auth)
+        assert r.status_code == 422 and "Không tìm thấy tổ chức" in r.json()["detail"]
+    r = client.patch(f"/api/v1/schemes/{pk}", {"organisations": []}, content_type="application/json", **auth)
+    assert r.status_code == 200 and r.json()["organisations"] == []
+
+
+def test_web_form_offers_the_communes_organisations(client: Any, officer: Any, other_officer: Any) -> None:
+    team = org(officer, "Tổ bảo vệ ANTT thôn Đa Thọ")
+    theirs = org(other_officer, "Đội tuần tra Hiệp Thạnh", commune=HIEP_THANH, kind="doi-tuan-tra")
+    client.force_login(officer, backend="binhyen.accounts.backends.LockoutModelBackend")
+    page = client.get("/mo-hinh/moi/").content.decode()
+    assert f'name="organisations" value="{team.pk}"' in page and theirs.name not in page
+    form = {"name": "Tiếng kẻng an ninh", "type": "tieng-keng-an-ninh", "managing_area": DUC_TRONG}
+    r = client.post("/mo-hinh/moi/", {**form, "organisations": ["abc"]})
+    assert r.status_code == 422 and "Tổ chức thực hiện không hợp lệ" in r.content.decode()
+    r = client.post("/mo-hinh/moi/", {**form, "organisations": [str(theirs.pk)]})
+    assert r.status_code == 422 and "Không tìm thấy tổ chức" in r.content.decode()
+    r = client.post("/mo-hinh/moi/", {**form, "organisations": [str(team.pk)], "run_by": "Chi hội Phụ nữ"})
+    assert r.status_code == 302
+    s = Scheme.objects.get()
+    detail = client.get(f"/mo-hinh/{s.pk}/").content.decode()
+    assert f'href="/to-chuc/{team.pk}/"' in detail and "Chi hội Phụ nữ" in detail
+    edit = client.get(f"/mo-hinh/{s.pk}/sua/").content.decode()
+    assert f'value="{team.pk}" checked' in edit
+    r = client.post(f"/mo-hinh/{s.pk}/sua/", form)  # nothing ticked: nobody runs it any more
+    assert r.status_code == 302 and domain.runners(s) == []
+
+
+def test_data_migration_links_run_by_text(officer: Any, other_officer: Any, admin: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("binhyen.schemes.migrations.0004_link_run_by")
+    team = org(officer, "Tổ bảo vệ an ninh, trật tự thôn Đa Thọ")  # a comma inside the name
+    mediation = org(officer, "Tổ hoà giải thôn Đa Phú", kind="to-hoa-giai")
+    org(officer, "Tổ tự quản số 1", kind="to-tu-quan")
+    org(officer, "Tổ tự quản số 1", kind="to-lien-gia")
+    org(other_officer, "Đội tuần tra Hiệp Thạnh", commune=HIEP_THANH, kind="doi-tuan-tra")
+
+    def scheme(run_by: str, **kw: Any) -> Scheme:
+        s = domain.create_scheme(admin, new(name=f"Mô hình {Scheme.objects.count() + 1}", **kw))
+        Scheme.objects.filter(pk=s.pk).update(run_by=run_by)  # as before the migration
+        return s
+
+    mixed = scheme("Tổ bảo vệ an ninh, trật tự thôn Đa Thọ, Chi hội Phụ nữ; Tổ hoà giải thôn Đa Phú")
+    other_commune = scheme("Đội tuần tra Hiệp Thạnh")
+    not_exact = scheme("tổ hoà giải thôn đa phú")
+    ambiguous = scheme("Tổ tự quản số 1")
+    province = scheme("Tổ hoà giải thôn Đa Phú", level="province", managing_area=LAM_DONG)
+    SchemeSite.objects.create(scheme=province, area=areas.get_area(DUC_TRONG))
+    migration.link(apps, None)
+
+    def state(s: Scheme) -> tuple[set[int], str]:
+        s.refresh_from_db()
+        return {o.pk for o in s.organisations.all()}, s.run_by
+
+    assert state(mixed) == ({team.pk, mediation.pk}, "Chi hội Phụ nữ")
+    assert "doi tuan tra" not in mixed.search_text and "chi hoi phu nu" in mixed.search_text
+    assert state(other_commune) == (set(), "Đội tuần tra Hiệp Thạnh")  # another commune's
+    assert state(not_exact) == (set(), "tổ hoà giải thôn đa phú")
+    assert state(ambiguous) == (set(), "Tổ tự quản số 1")
+    assert state(province) == ({mediation.pk}, "")
+    migration.link(apps, None)  # running again changes nothing
+    assert state(mixed) == ({team.pk, mediation.pk}, "Chi hội Phụ nữ")
+    # Reversing puts the names back into the text (the table itself goes with the schema migration).
+    migration.unlink(apps, None)
+    assert state(province)[1] == "Tổ hoà giải thôn Đa Phú"
+    assert (
+        state(mixed)[1] == "Tổ bảo vệ an ninh, trật tự thôn Đa Thọ; Tổ hoà giải thôn Đa Phú; Chi hội Phụ nữ"
+    )
+
+
+def test_match_runners_prefers_the_longest_name() -> None:
+    import importlib
+
+    match = importlib.import_module("binhyen.schemes.migrations.0004_link_run_by").match_runners
+    names = {"A, B": 1, "A": 2, "C": 3}
+    assert match("A, B, C", names.get) == ([1, 3], "")
+    assert match("A,C ,D", names.get) == ([2, 3], "D")
+    assert match("X; Y", names.get) == ([], "X; Y")
+    assert match("C\nC; E, F", names.get) == ([3], "E, F")

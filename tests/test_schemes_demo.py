@@ -39,3 +39,28 @@ def test_demo_schemes_match_the_seeds() -> None:
     Scheme.objects.all().delete()
     seed_schemes.seed()
     assert _signature() == first  # deterministic
+
+
+def test_demo_schemes_are_run_by_demo_organisations() -> None:
+    from binhyen.demo import seed_organisations
+    from binhyen.schemes.models import SchemeOrganisation
+
+    seed._villages(random.Random(1))
+    seed_organisations.seed()  # seeded before the schemes, as in seed.seed
+    result = seed_schemes.seed()
+    assert result["runners"] == SchemeOrganisation.objects.count()
+    for s in Scheme.objects.select_related("managing_area", "type"):
+        runners = domain.runners(s)
+        assert 1 <= len(runners) <= seed_schemes.MAX_RUNNERS, s.name
+        kind = seed_schemes.RUNNER_KIND.get(s.type.code, seed_schemes.SECURITY_TEAM)
+        for org in runners:
+            assert org.type.code == kind
+            assert s.managing_area.path <= org.area_path < s.managing_area.path + "z"
+    # A village's scheme is run by the team covering that village.
+    gong = Scheme.objects.get(managing_area__code="24958", type__code="chuong-canh-bao")
+    villages = {site.area_id for site in gong.sites.all()}
+    assert all(villages & {v.pk for v in org.villages.all()} for org in domain.runners(gong))
+    first = sorted(SchemeOrganisation.objects.values_list("scheme__name", "organisation__name"))
+    Scheme.objects.all().delete()
+    seed_schemes.seed()
+    assert sorted(SchemeOrganisation.objects.values_list("scheme__name", "organisation__name")) == first

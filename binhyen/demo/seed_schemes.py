@@ -7,6 +7,10 @@
 - Đức Trọng (seed 000): security gong, rice for weapons, cameras, patrol and fire teams, "safe alley" and
   "crime-free club" in the four demo communes, with some reviews, one under review and one retired
   ("no longer fits"), and one scheme replicated from Xã Đức Trọng to Xã Hiệp Thạnh.
+- Runners: each scheme is run by the demo organisations (seed_organisations, seeded before) of the kind
+  that runs such a scheme (a patrol scheme by a patrol team, a mediation scheme by a mediation group, the
+  rest by the grassroots security team) covering its sites' villages, at most three; `run_by` keeps a
+  mass organisation's branch as the other runner.
 
 Deterministic (fixed random seed) and skipped when the demo communes already have schemes. Rows are saved
 through the models (the domain's permission checks need a user; the demo runs as the system).
@@ -23,11 +27,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from binhyen.accounts.models import Role, RoleGrant
-from binhyen.areas.models import Area
+from binhyen.areas.models import Area, Level
+from binhyen.organisations.models import Organisation
 from binhyen.schemes.models import (
     Effectiveness,
     ManagingLevel,
     Scheme,
+    SchemeOrganisation,
     SchemeReview,
     SchemeSite,
     SchemeStatus,
@@ -111,8 +117,21 @@ RUN_BY = [
     "Chi hội Phụ nữ",
     "Chi hội Nông dân",
     "Ban công tác Mặt trận khu dân cư",
-    "Tổ bảo vệ an ninh, trật tự",
+    "Hội Người cao tuổi",
 ]
+# Scheme type → the kind of organisation (organisations.data codes) that runs it; any other type: the
+# grassroots security team.
+RUNNER_KIND = {
+    "tuan-tra-tu-quan": "doi-tuan-tra",
+    "dan-phong-pccc": "doi-pccc",
+    "to-hoa-giai": "to-hoa-giai",
+    "to-lien-gia-tu-quan": "to-lien-gia",
+    "clb-khong-toi-pham": "cau-lac-bo",
+    "nha-tro-tu-quan": "to-tu-quan",
+    "hem-an-toan": "to-tu-quan",
+}
+SECURITY_TEAM = "to-bao-ve-antt"
+MAX_RUNNERS = 3
 REVIEW_NOTES = {
     Effectiveness.GOOD: "Duy trì tốt; người dân tích cực hưởng ứng, góp phần giảm trộm cắp.",
     Effectiveness.FAIR: "Hoạt động đều; cần bổ sung kinh phí và thành viên.",
@@ -131,24 +150,35 @@ def _officers() -> dict[str, Any]:
     return found
 
 
+def _organisations() -> dict[tuple[int, str], list[tuple[Organisation, set[int]]]]:
+    """The demo communes' organisations by (commune, kind), each with the villages it covers."""
+    found: dict[tuple[int, str], list[tuple[Organisation, set[int]]]] = {}
+    orgs = Organisation.objects.filter(commune__code__in=COMMUNES, dissolved_on__isnull=True)
+    for org in orgs.select_related("type").prefetch_related("villages").order_by("pk"):
+        villages = {v.pk for v in org.villages.all()}
+        found.setdefault((org.commune_id, org.type.code), []).append((org, villages))
+    return found
+
+
 def _at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
 
 def seed(progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> dict[str, int]:
-    """Create the demo schemes; returns {"schemes", "sites", "reviews", "skipped"}."""
+    """Create the demo schemes; returns {"schemes", "sites", "reviews", "runners", "skipped"}."""
     if Scheme.objects.filter(managing_area__code__in=COMMUNES).exists():
-        return {"schemes": 0, "sites": 0, "reviews": 0, "skipped": 1}
+        return {"schemes": 0, "sites": 0, "reviews": 0, "runners": 0, "skipped": 1}
     rng = random.Random(2021)
     types = {t.code: t for t in SchemeType.objects.all()}
     areas = {a.code: a for a in Area.objects.filter(code__in=[*COMMUNES, PROVINCE])}
     if len(areas) < len(COMMUNES) + 1 or not types:
-        return {"schemes": 0, "sites": 0, "reviews": 0, "skipped": 1}
+        return {"schemes": 0, "sites": 0, "reviews": 0, "runners": 0, "skipped": 1}
     places = {
         code: [areas[code], *Area.objects.filter(parent__code=code).order_by("path")] for code in COMMUNES
     }
     officers = _officers()
-    counts = {"schemes": 0, "sites": 0, "reviews": 0, "skipped": 0}
+    organisations = _organisations()
+    counts = {"schemes": 0, "sites": 0, "reviews": 0, "runners": 0, "skipped": 0}
 
     def scheme(
         code: str,
@@ -179,7 +209,7 @@ def seed(progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> di
         counts["schemes"] += 1
         return s
 
-    def sites(s: Scheme, code: str, n: int, start: datetime.date) -> None:
+    def sites(s: Scheme, code: str, n: int, start: datetime.date) -> list[Area]:
         pool = places[code]
         chosen = rng.sample(pool[1:], min(n, len(pool) - 1))
         if len(chosen) < n:
@@ -187,6 +217,22 @@ def seed(progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> di
         for area in chosen:
             SchemeSite.objects.create(scheme=s, area=area, started_on=start)
             counts["sites"] += 1
+        return chosen
+
+    def runners(s: Scheme, type_code: str, where: list[Area]) -> None:
+        """The organisations of the right kind covering each site's village (else the commune's first)."""
+        kind = RUNNER_KIND.get(type_code, SECURITY_TEAM)
+        chosen: list[Organisation] = []
+        for area in where:
+            commune = area.parent_id if area.level == Level.VILLAGE and area.parent_id else area.pk
+            candidates = organisations.get((commune, kind), [])
+            covering = [o for o, villages in candidates if area.pk in villages]
+            for org in covering[:1] or [o for o, _villages in candidates[:1]]:
+                if org not in chosen and len(chosen) < MAX_RUNNERS:
+                    chosen.append(org)
+        for org in chosen:
+            SchemeOrganisation.objects.create(scheme=s, organisation=org)
+            counts["runners"] += 1
 
     def review(s: Scheme, day: datetime.date, effectiveness: str, reviewer: Any) -> None:
         SchemeReview.objects.create(
@@ -216,7 +262,8 @@ def seed(progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> di
                 start,
                 officers.get(ward),
             )
-            sites(s, ward, 2 if i % 3 == 0 and i // 3 < TWO_SITES else 1, start)
+            where = sites(s, ward, 2 if i % 3 == 0 and i // 3 < TWO_SITES else 1, start)
+            runners(s, type_code, where)
             review(
                 s,
                 datetime.date(2021, 12, 15),
@@ -246,6 +293,7 @@ def seed(progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> di
             for ward in wards:
                 SchemeSite.objects.create(scheme=s, area=areas[ward], started_on=start)
                 counts["sites"] += 1
+            runners(s, type_code, [areas[ward] for ward in wards])
 
         plan.append(city_scheme)
     # Đức Trọng.
@@ -263,7 +311,7 @@ def seed(progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None) -> di
             s = scheme(
                 code, type_code, name, ManagingLevel.COMMUNE, areas[code], status, start, officers.get(code)
             )
-            sites(s, code, n, start)
+            runners(s, type_code, sites(s, code, n, start))
             if status != SchemeStatus.PROPOSED:
                 review(s, datetime.date(2024, 12, 20), Effectiveness.GOOD, officers.get(code))
             if status in (SchemeStatus.UNDER_REVIEW, SchemeStatus.RETIRED):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from binhyen.schemes.models import Scheme, SchemeReview, SchemeSite, SchemeType
+from binhyen.schemes.models import Scheme, SchemeOrganisation, SchemeReview, SchemeSite, SchemeType
 
 
 @admin.register(SchemeType)
@@ -26,6 +26,13 @@ class SiteInline(admin.TabularInline):
     readonly_fields = ("area_path",)
 
 
+class RunnerInline(admin.TabularInline):
+    model = SchemeOrganisation
+    extra = 0
+    raw_id_fields = ("organisation",)
+    readonly_fields = ("created_at",)
+
+
 class ReviewInline(admin.TabularInline):
     model = SchemeReview
     extra = 0
@@ -40,4 +47,4 @@ class SchemeAdmin(admin.ModelAdmin):
     raw_id_fields = ("managing_area", "replicated_from", "created_by")
     readonly_fields = ("area_path", "created_at", "updated_at")
     list_select_related = ("type", "managing_area")
-    inlines = [SiteInline, ReviewInline]
+    inlines = [RunnerInline, SiteInline, ReviewInline]

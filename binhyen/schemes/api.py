@@ -58,6 +58,11 @@ class ReviewOut(Schema):
     reviewer: str | None
 
 
+class OrganisationRef(Schema):
+    id: int
+    name: str
+
+
 class SchemeOut(Schema):
     id: int
     name: str
@@ -71,7 +76,8 @@ class SchemeOut(Schema):
     status_reason: str
     status_changed_at: datetime.datetime | None
     description: str
-    run_by: str
+    organisations: list[OrganisationRef] = Field(..., description="tổ chức thực hiện")
+    run_by: str = Field(..., description="người, đơn vị thực hiện khác")
     replicated_from: int | None
     sites: list[SiteOut]
     reviews: list[ReviewOut]
@@ -125,6 +131,7 @@ def scheme_out(s: Scheme) -> dict[str, Any]:
         "status_reason": s.status_reason,
         "status_changed_at": s.status_changed_at,
         "description": s.description,
+        "organisations": [{"id": o.pk, "name": o.name} for o in domain.runners(s)],
         "run_by": s.run_by,
         "replicated_from": s.replicated_from_id,
         "sites": [site_out(x) for x in s.sites.select_related("area")],
@@ -139,7 +146,10 @@ class SchemeFilters(Schema):
     type: str | None = Field(None, description="mã loại mô hình")
     status: str | None = Field(None, description="proposed, active, under_review, retired")
     level: str | None = Field(None, description="commune hoặc province: cấp quản lý")
-    q: str | None = Field(None, description="tìm trong tên, đơn vị thực hiện, mô tả; không phân biệt dấu")
+    q: str | None = Field(
+        None, description="tìm trong tên, tên tổ chức và người thực hiện, mô tả; không phân biệt dấu"
+    )
+    organisation: int | None = Field(None, description="id tổ chức: các mô hình tổ chức này thực hiện")
 
 
 class SiteIn(Schema):
@@ -157,7 +167,11 @@ class SchemeIn(Schema):
     managing_area: str = Field(..., description="mã xã (level=commune) hoặc tỉnh (level=province)")
     start_date: datetime.date | None = None
     description: str = ""
-    run_by: str = Field("", description="đơn vị, thành viên thực hiện")
+    organisations: list[int] = Field(
+        default_factory=list,
+        description="id các tổ chức thực hiện, thuộc đơn vị quản lý (xem /api/v1/organisations)",
+    )
+    run_by: str = Field("", description="người, đơn vị thực hiện khác (ghi chú)")
     sites: list[SiteIn] = Field(default_factory=list)
 
 
@@ -168,6 +182,7 @@ class SchemePatch(Schema):
     managing_area: str | None = None
     start_date: datetime.date | None = None
     description: str | None = None
+    organisations: list[int] | None = Field(None, description="thay cả danh sách tổ chức thực hiện")
     run_by: str | None = None
 
 
@@ -281,6 +296,8 @@ def list_schemes(
     try:
         if filters.type:
             f.type = domain.get_type(filters.type)
+        if filters.organisation is not None:
+            f.organisation = domain.get_organisation(request.user, filters.organisation)
     except domain.SchemeError as e:
         raise _problem(e) from None
     qs = domain.filter_schemes(domain.visible_schemes(request.user), f)

@@ -13,6 +13,13 @@ Replication (nhân rộng), the choice made here:
   managed by that commune (status «proposed», `replicated_from` the original) with the site there,
   because that commune runs and reviews its copy itself.
 
+Runners: a scheme is run by organisations of the movement (organisations.domain) of its managing area:
+the commune's, or for a province's scheme those of its communes; anyone else is kept as free text
+(`run_by`, "other runners"). Choosing an organisation needs to see it; a dissolved one stays linked but is
+not chosen anew. When a scheme is replicated to a village, the organisations of the same kinds as those
+running it that cover that village join in running it there (on the same scheme, or on the other
+commune's copy): the village's own team runs the village's gong.
+
 Visibility: a user who may view the movement in an area sees the schemes managed there and the schemes
 with a site there (so a group leader sees what runs in the village). Managing needs MANAGE_MOVEMENT at
 the managing area.
@@ -25,7 +32,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -34,20 +41,28 @@ from django.utils import timezone
 from binhyen.accounts.permissions import Perm, has_perm, scope
 from binhyen.areas.models import Area, Level
 from binhyen.core.text import fold, nfc
+from binhyen.organisations import domain as organisations
 from binhyen.schemes.models import (
     Effectiveness,
     ManagingLevel,
     Scheme,
+    SchemeOrganisation,
     SchemeReview,
     SchemeSite,
     SchemeStatus,
     SchemeType,
 )
 
+if TYPE_CHECKING:
+    from binhyen.organisations.models import Organisation
+
 MAX_NAME = 200
 MAX_TEXT = 5000
 MAX_REASON = 500
 MAX_REPLICATE = 200
+MAX_ORGANISATIONS = 50  # organisations running one scheme
+MAX_ORGANISATION_CHOICES = 300  # offered in the form
+_MAX_ID = 2**63 - 1  # larger ids would overflow the database's bigint
 _CODE_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 STATUS_VI = {
@@ -100,7 +115,8 @@ class SchemeInput:
     managing_area: str = ""  # area code: a commune (level commune) or a province (level province)
     start_date: datetime.date | None = None
     description: str = ""
-    run_by: str = ""
+    run_by: str = ""  # other runners (free text)
+    organisations: list[int] = field(default_factory=list)  # ids of the organisations running it
 
 
 @dataclass
@@ -129,6 +145,7 @@ def scheme_data(scheme: Scheme) -> SchemeInput:
         start_date=scheme.start_date,
         description=scheme.description,
         run_by=scheme.run_by,
+        organisations=list(scheme.runner_links.order_by("id").values_list("organisation_id", flat=True)),
     )
 
 
@@ -167,7 +184,19 @@ SITE_FORM_FIELDS = ("area", "place_name", "latitude", "longitude", "started_on")
 REVIEW_FORM_FIELDS = ("reviewed_on", "effectiveness", "notes", "evidence")
 
 
-def scheme_from_form(values: Mapping[str, str]) -> SchemeInput:
+def parse_ids(values: Iterable[str], field: str = "organisations") -> list[int]:
+    ids: list[int] = []
+    for value in values:
+        text = (value or "").strip()
+        if not text:
+            continue
+        if not text.isdigit():
+            raise SchemeError("Tổ chức thực hiện không hợp lệ; hãy chọn trong danh sách.", field)
+        ids.append(int(text))
+    return ids
+
+
+def scheme_from_form(values: Mapping[str, str], organisation_ids: Iterable[str] = ()) -> SchemeInput:
     return SchemeInput(
         name=values.get("name", ""),
         type=values.get("type", ""),
@@ -176,6 +205,7 @@ def scheme_from_form(values: Mapping[str, str]) -> SchemeInput:
         start_date=parse_date(values.get("start_date", ""), "start_date"),
         description=values.get("description", ""),
         run_by=values.get("run_by", ""),
+        organisations=parse_ids(organisation_ids),
     )
 
 
@@ -289,13 +319,124 @@ def _clean(data: SchemeInput, existing: Scheme | None = None) -> dict[str, Any]:
         "managing_area": area,
         "start_date": data.start_date,
         "description": _text(data.description, MAX_TEXT, "Mô tả", "description"),
-        "run_by": _text(data.run_by, 500, "Đơn vị, thành viên thực hiện", "run_by"),
+        "run_by": _text(data.run_by, 500, "Người, đơn vị thực hiện khác", "run_by"),
     }
 
 
-def clean_scheme(data: SchemeInput) -> dict[str, Any]:
+def clean_scheme(data: SchemeInput, user: Any) -> dict[str, Any]:
     """Validate without saving (imports check every row first)."""
-    return _clean(data)
+    values = _clean(data)
+    values["organisations"] = _organisations(user, values["managing_area"], data.organisations)
+    return values
+
+
+# --- runners (organisations of the movement) --------------------------------------------------------
+
+
+def organisations_in(user: Any, area: Area) -> QuerySet[Organisation]:
+    """Organisations (not dissolved) in `area` and under it that `user` may see: those a scheme managed
+    there may be run by."""
+    return organisations.filter_organisations(
+        organisations.visible_organisations(user), organisations.Filters(area=area)
+    )
+
+
+def organisation_choices(user: Any, area: Area, scheme: Scheme | None = None) -> list[Organisation]:
+    """What the scheme form offers: the commune's organisations; for a province's scheme, those of the
+    communes where it runs (a province has thousands); and whatever already runs the scheme."""
+    if area.level == Level.PROVINCE:
+        communes: dict[int, Area] = {}
+        if scheme is not None and scheme.managing_area_id == area.pk:
+            for site in scheme.sites.filter(ended_on__isnull=True).select_related("area__parent"):
+                commune = _commune_of(site.area)
+                communes[commune.pk] = commune
+        qs = organisations.visible_organisations(user).none()
+        for commune in communes.values():
+            qs = qs | organisations_in(user, commune)
+    else:
+        qs = organisations_in(user, area)
+    found = list(qs.order_by("area_path", "type__order", "name", "id")[:MAX_ORGANISATION_CHOICES])
+    if scheme is not None:
+        have = {o.pk for o in found}
+        found += [o for o in runners(scheme) if o.pk not in have]
+    return found
+
+
+def _organisations(
+    user: Any, area: Area, ids: Iterable[int], existing: Scheme | None = None
+) -> list[Organisation]:
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    if len(wanted) > MAX_ORGANISATIONS:
+        raise SchemeError(f"Chọn tối đa {MAX_ORGANISATIONS} tổ chức thực hiện.", "organisations")
+    if any(not isinstance(pk, int) or not 0 < pk <= _MAX_ID for pk in wanted):
+        raise SchemeError("Tổ chức thực hiện không hợp lệ; hãy chọn trong danh sách.", "organisations")
+    visible = organisations.visible_organisations(user)
+    found = {o.pk: o for o in visible.filter(pk__in=wanted)}
+    inside = set(
+        organisations.filter_organisations(visible, organisations.Filters(area=area, include_dissolved=True))
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    current = set(existing.runner_links.values_list("organisation_id", flat=True)) if existing else set()
+    result: list[Organisation] = []
+    for pk in wanted:
+        org = found.get(pk)
+        if org is None:
+            raise SchemeError(f"Không tìm thấy tổ chức số {pk}.", "organisations")
+        if pk not in inside:
+            raise SchemeError(
+                f"«{org.name}» không thuộc {area.name}, đơn vị quản lý mô hình.", "organisations"
+            )
+        if org.dissolved_on is not None and pk not in current:
+            raise SchemeError(
+                f"«{org.name}» đã giải thể; không giao thực hiện mô hình được.", "organisations"
+            )
+        result.append(org)
+    return result
+
+
+def _set_organisations(scheme: Scheme, orgs: list[Organisation]) -> None:
+    """Link and unlink one row at a time, so that each change is in the audit log."""
+    wanted = {o.pk for o in orgs}
+    have: set[int] = set()
+    for link in scheme.runner_links.all():
+        if link.organisation_id in wanted:
+            have.add(link.organisation_id)
+        else:
+            link.delete()
+    for org in orgs:
+        if org.pk not in have:
+            SchemeOrganisation.objects.create(scheme=scheme, organisation=org)
+
+
+def get_organisation(user: Any, pk: int) -> Organisation:
+    """An organisation the user may see, e.g. to list the schemes it runs."""
+    if not 0 < pk <= _MAX_ID:
+        raise SchemeError(f"Không tìm thấy tổ chức số {pk}.", "organisation")
+    try:
+        return organisations.get_organisation(user, pk)
+    except organisations.OrganisationError:
+        raise SchemeError(f"Không tìm thấy tổ chức số {pk}.", "organisation") from None
+
+
+def runners(scheme: Scheme) -> list[Organisation]:
+    """The organisations running the scheme, by name."""
+    return list(scheme.organisations.select_related("type", "commune").order_by("name", "id"))
+
+
+def openable_organisations(user: Any, orgs: Iterable[Organisation]) -> set[int]:
+    """Which of `orgs` the user may open (the scheme page links those)."""
+    ids = [o.pk for o in orgs]
+    if not ids:
+        return set()
+    return set(organisations.visible_organisations(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def schemes_run_by(user: Any, organisation: Organisation) -> QuerySet[Scheme]:
+    """The schemes the user may see that `organisation` runs (for the organisation's page)."""
+    return visible_schemes(user).filter(runner_links__organisation=organisation)
 
 
 def _coordinates(lat: float | None, lon: float | None) -> tuple[float | None, float | None]:
@@ -346,11 +487,13 @@ def create_scheme(user: Any, data: SchemeInput, sites: Iterable[SiteInput] = ())
     """A new scheme («proposed»), optionally with its first sites."""
     c = _clean(data)
     _require_manage(user, c["managing_area"])
+    orgs = _organisations(user, c["managing_area"], data.organisations)
     site_values = [clean_site(c["managing_area"], s) for s in sites]
     with transaction.atomic():
         scheme = Scheme(**c, created_by=user if getattr(user, "pk", None) else None)
         scheme.status_changed_at = timezone.now()
         scheme.save()
+        _set_organisations(scheme, orgs)
         seen: set[tuple[int, str]] = set()
         for values in site_values:
             key = (values["area"].pk, fold(values["place_name"]))
@@ -372,9 +515,12 @@ def update_scheme(user: Any, scheme: Scheme, data: SchemeInput) -> Scheme:
                 f"Mô hình có nơi thực hiện ngoài {c['managing_area'].name} ({outside[0].area.name}).",
                 "managing_area",
             )
-    for name, value in c.items():
-        setattr(scheme, name, value)
-    scheme.save()
+    orgs = _organisations(user, c["managing_area"], data.organisations, scheme)
+    with transaction.atomic():
+        for name, value in c.items():
+            setattr(scheme, name, value)
+        scheme.save()
+        _set_organisations(scheme, orgs)
     return scheme
 
 
@@ -490,6 +636,7 @@ def add_review(user: Any, scheme: Scheme, data: ReviewInput) -> SchemeReview:
 class Replication:
     sites: list[SchemeSite] = field(default_factory=list)  # new sites on the same scheme
     copies: list[Scheme] = field(default_factory=list)  # new schemes (one per other commune)
+    organisations: list[SchemeOrganisation] = field(default_factory=list)  # new runners (same or copies)
 
 
 def _commune_of(area: Area) -> Area:
@@ -515,6 +662,7 @@ def replicate(user: Any, scheme: Scheme, codes: Iterable[str]) -> Replication:
             raise SchemeError(f"«{area.name}» không phải xã, phường hay thôn, tổ dân phố.", "areas")
         targets.append(area)
     result = Replication()
+    kinds = {o.type_id: o.type for o in runners(scheme)}
     with transaction.atomic():
         copies: dict[int, Scheme] = {}
         for area in targets:
@@ -524,6 +672,7 @@ def replicate(user: Any, scheme: Scheme, codes: Iterable[str]) -> Replication:
                 result.sites.append(
                     SchemeSite.objects.create(scheme=scheme, area=area, started_on=timezone.localdate())
                 )
+                result.organisations += _village_runners(user, scheme, area, kinds)
                 continue
             if scheme.level == ManagingLevel.PROVINCE:
                 raise SchemeError(f"«{area.name}» không thuộc {scheme.managing_area.name}.", "areas")
@@ -547,7 +696,26 @@ def replicate(user: Any, scheme: Scheme, codes: Iterable[str]) -> Replication:
                 copies[commune.pk] = copy
                 result.copies.append(copy)
             SchemeSite.objects.create(scheme=copy, area=area, started_on=timezone.localdate())
+            result.organisations += _village_runners(user, copy, area, kinds)
     return result
+
+
+def _village_runners(
+    user: Any, scheme: Scheme, area: Area, kinds: Mapping[int, Any]
+) -> list[SchemeOrganisation]:
+    """Link the organisations of the kinds in `kinds` that cover the village `area` (see the module)."""
+    if area.level != Level.VILLAGE or not kinds:
+        return []
+    have = set(scheme.runner_links.values_list("organisation_id", flat=True))
+    visible = organisations.visible_organisations(user)
+    links: list[SchemeOrganisation] = []
+    for kind in kinds.values():
+        for org in organisations.filter_organisations(visible, organisations.Filters(area=area, type=kind)):
+            if org.pk in have or len(have) >= MAX_ORGANISATIONS:
+                continue
+            have.add(org.pk)
+            links.append(SchemeOrganisation.objects.create(scheme=scheme, organisation=org))
+    return links
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -594,6 +762,7 @@ class Filters:
     status: str = ""
     level: str = ""
     q: str = ""
+    organisation: Organisation | None = None  # schemes this organisation runs
 
 
 def filter_schemes(qs: QuerySet[Scheme], f: Filters) -> QuerySet[Scheme]:
@@ -605,8 +774,14 @@ def filter_schemes(qs: QuerySet[Scheme], f: Filters) -> QuerySet[Scheme]:
         qs = qs.filter(status=f.status)
     if f.level:
         qs = qs.filter(level=f.level)
+    if f.organisation is not None:
+        qs = qs.filter(runner_links__organisation=f.organisation)
     for word in fold(f.q or "").split()[:8]:
-        qs = qs.filter(search_text__contains=word)
+        # The name, other runners and description, or the name of an organisation running it.
+        runner = SchemeOrganisation.objects.filter(
+            scheme=OuterRef("pk"), organisation__search_text__contains=word
+        )
+        qs = qs.filter(Q(search_text__contains=word) | Q(Exists(runner)))
     return qs
 
 

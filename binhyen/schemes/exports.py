@@ -10,13 +10,15 @@ from django.db.models import QuerySet
 
 from binhyen.areas.models import Area
 from binhyen.schemes import domain
-from binhyen.schemes.models import ManagingLevel, Scheme, SchemeSite, SchemeStatus
+from binhyen.schemes.models import ManagingLevel, Scheme, SchemeOrganisation, SchemeSite, SchemeStatus
 
 CONTENT_TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SCHEME_HEADERS = [
     "Mã", "Tên mô hình", "Loại mô hình", "Cấp quản lý", "Đơn vị quản lý", "Mã đơn vị", "Ngày bắt đầu",
-    "Trạng thái", "Lý do", "Số nơi thực hiện", "Đơn vị thực hiện", "Mô tả", "Nhân rộng từ",
+    "Trạng thái", "Lý do", "Số nơi thực hiện", "Tổ chức thực hiện", "Người, đơn vị thực hiện khác", "Mô tả",
+    "Nhân rộng từ",
 ]  # fmt: skip
+RUNNER_SEPARATOR = "; "  # as the import reads it
 SITE_HEADERS = [
     "Mã mô hình", "Tên mô hình", "Nơi thực hiện", "Mã đơn vị", "Tên địa điểm", "Vĩ độ", "Kinh độ",
     "Từ ngày", "Đến ngày",
@@ -44,6 +46,10 @@ def xlsx(qs: QuerySet[Scheme], areas: list[Area] | None = None) -> bytes:
     by_scheme: dict[int, list[SchemeSite]] = {}
     for site in sites.order_by("scheme_id", "area_path", "id"):
         by_scheme.setdefault(site.scheme_id, []).append(site)
+    runners: dict[int, list[str]] = {}
+    links = SchemeOrganisation.objects.filter(scheme__in=[s.pk for s in schemes])
+    for link in links.select_related("organisation").order_by("scheme_id", "organisation__name", "id"):
+        runners.setdefault(link.scheme_id, []).append(link.organisation.name)
 
     ws = wb.create_sheet("Mô hình")
     ws.freeze_panes = "A2"
@@ -62,6 +68,7 @@ def xlsx(qs: QuerySet[Scheme], areas: list[Area] | None = None) -> bytes:
                 domain.STATUS_VI[SchemeStatus(s.status)],
                 s.status_reason,
                 len(open_sites),
+                RUNNER_SEPARATOR.join(runners.get(s.pk, [])),
                 s.run_by,
                 s.description,
                 s.replicated_from_id,

@@ -5,7 +5,10 @@ checked by `schemes.domain` (type, name, dates, places), and the file is importe
 every rejected row is reported with its row number, its column and the reason (in Vietnamese).
 
 One row is one scheme; «Nơi thực hiện» lists its places separated by «;» (codes or names of the commune's
-villages, or of the province's communes).
+villages, or of the province's communes); «Tổ chức thực hiện» lists the organisations running it, by name,
+separated by «;», matched among the managing unit's organisations (the exact name first, then without marks
+or case); a name that matches none, or several, rejects the row. Anyone else goes in «Người, đơn vị thực
+hiện khác».
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.db import transaction
 
 from binhyen.areas.imports import ImportFileError, RowError, read_table
 from binhyen.areas.models import Area, Level
-from binhyen.core.text import fold
+from binhyen.core.text import fold, nfc
 from binhyen.schemes import domain
 from binhyen.schemes.models import ManagingLevel, Scheme, SchemeStatus
 
@@ -51,7 +54,17 @@ COLUMNS: list[Column] = [
         help="Mã hoặc tên thôn, tổ dân phố (hoặc xã, phường), cách nhau bởi dấu ;",
     ),
     Column("place_name", "Tên địa điểm", ("ten dia diem", "dia diem", "co quan truong hoc", "place")),
-    Column("run_by", "Đơn vị thực hiện", ("don vi thuc hien", "thuc hien", "run by")),
+    Column(
+        "organisations",
+        "Tổ chức thực hiện",
+        ("to chuc thuc hien", "to chuc", "organisations"),
+        help="Tên tổ chức của xã (như trong sổ tổ chức), cách nhau bởi dấu ;",
+    ),
+    Column(
+        "run_by",
+        "Người, đơn vị thực hiện khác",
+        ("nguoi don vi thuc hien khac", "thuc hien khac", "don vi thuc hien", "thuc hien", "run by"),
+    ),
     Column("description", "Mô tả", ("mo ta", "description")),
 ]
 HEADER = {c.key: c.header for c in COLUMNS}
@@ -62,6 +75,7 @@ FIELD_COLUMN = {
     "level": HEADER["sites"],
     "latitude": HEADER["sites"],
     "longitude": HEADER["sites"],
+    "organisations": HEADER["organisations"],
 }
 STATUS = {
     "": SchemeStatus.ACTIVE,
@@ -78,6 +92,7 @@ TEMPLATE_EXAMPLE = [
     "đang hoạt động",
     "Thôn Đa Thọ; Thôn Đa Phú",
     "Nhà văn hoá thôn",
+    "",
     "Chi hội Nông dân thôn",
     "Mỗi hộ một kẻng, báo động khi có trộm",
 ]
@@ -153,6 +168,37 @@ def _place_lookup(area: Area) -> Any:
     return find
 
 
+def _organisation_lookup(user: Any, area: Area) -> Any:
+    """Find an organisation of `area` by name: exactly (NFC, spaces collapsed) first, then without marks
+    or case; when several share a name, those of the row's communes, if that leaves one."""
+    exact: dict[str, list[Any]] = {}
+    folded: dict[str, list[Any]] = {}
+    for org in domain.organisations_in(user, area):
+        exact.setdefault(" ".join(nfc(org.name).split()), []).append(org)
+        folded.setdefault(fold(org.name), []).append(org)
+
+    def find(text: str, communes: set[int]) -> int:
+        name = " ".join(nfc(text).split())
+        found = exact.get(name) or folded.get(fold(name)) or []
+        if len(found) > 1 and communes:
+            found = [o for o in found if o.commune_id in communes] or found
+        if not found:
+            raise _Bad(
+                HEADER["organisations"],
+                f"Không có tổ chức «{name}» trong {area.name}; ghi đúng tên như trong sổ tổ chức "
+                "(tổ chức đã giải thể không nhận mô hình mới).",
+            )
+        if len(found) > 1:
+            raise _Bad(
+                HEADER["organisations"],
+                f"Có {len(found)} tổ chức tên «{name}» trong {area.name}; hãy sửa tên trong sổ tổ chức "
+                "cho khác nhau, hoặc chọn tổ chức trên trang mô hình.",
+            )
+        return int(found[0].pk)
+
+    return find
+
+
 def import_schemes(user: Any, area: Area, table: list[dict[str, str]]) -> Report:
     """Create every row as a scheme managed by `area` (a commune or a province), or nothing."""
     report = Report(rows=len(table))
@@ -174,6 +220,7 @@ def import_schemes(user: Any, area: Area, table: list[dict[str, str]]) -> Report
         return report
     level = ManagingLevel.COMMUNE if area.level == Level.COMMUNE else ManagingLevel.PROVINCE
     find = _place_lookup(area)
+    find_organisation = _organisation_lookup(user, area)
     existing = {
         (fold(s.name), s.type_id)
         for s in Scheme.objects.filter(managing_area=area).exclude(status=SchemeStatus.RETIRED)
@@ -206,10 +253,13 @@ def import_schemes(user: Any, area: Area, table: list[dict[str, str]]) -> Report
             except domain.SchemeError as e:
                 raise _Bad(HEADER["start_date"], e.message) from None
             places = [p for p in get("sites").split(";") if p.strip()]
+            site_areas = [find(p) for p in places]
             sites = [
-                domain.SiteInput(area=find(p).code, place_name=get("place_name"), started_on=start)
-                for p in places
+                domain.SiteInput(area=a.code, place_name=get("place_name"), started_on=start)
+                for a in site_areas
             ]
+            communes = {(a.parent_id if a.level == Level.VILLAGE else a.pk) for a in site_areas}
+            runners = [find_organisation(n, communes) for n in get("organisations").split(";") if n.strip()]
             data = domain.SchemeInput(
                 name=get("name"),
                 type=scheme_type.code,
@@ -218,8 +268,9 @@ def import_schemes(user: Any, area: Area, table: list[dict[str, str]]) -> Report
                 start_date=start,
                 description=get("description"),
                 run_by=get("run_by"),
+                organisations=runners,
             )
-            values = domain.clean_scheme(data)
+            values = domain.clean_scheme(data, user)
             for s in sites:
                 domain.clean_site(area, s)
         except _Bad as bad:

@@ -3,6 +3,8 @@
 A `Scheme` is managed by a commune or by the province (`level`, `managing_area`), runs at one or more
 `SchemeSite`s (a commune or one of its villages, optionally a point or an agency/school), and moves through
 proposed → active → under review → retired. `SchemeReview`s record periodic reviews (rà soát).
+`SchemeOrganisation` links a scheme to the organisations of the movement that run it; `run_by` keeps
+whoever else runs it as free text.
 
 `area_path` (the managing area's path on schemes, the site's area path on sites) is what scoping and counts
 range-scan, as for incidents and tips.
@@ -65,7 +67,11 @@ class Scheme(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)  # the last retirement, kept after reactivation
     description = models.TextField(blank=True)
-    run_by = models.CharField(max_length=500, blank=True)  # organisations / members running it (free text)
+    # Organisations of the movement running it (in the managing area), and anyone else as free text.
+    organisations = models.ManyToManyField(
+        "organisations.Organisation", through="SchemeOrganisation", blank=True, related_name="+"
+    )
+    run_by = models.CharField(max_length=500, blank=True)  # other runners (free text)
     replicated_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replicas"
     )
@@ -92,6 +98,35 @@ class Scheme(models.Model):
         self.area_path = self.managing_area.path
         self.search_text = fold(" ".join(p for p in (self.name, self.run_by, self.description) if p))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class SchemeOrganisation(models.Model):
+    """An organisation running a scheme. A row of our own (not an implicit M2M table) so that each link
+    and unlink is saved one by one and lands in the audit log."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="runner_links")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme", "id"]
+        verbose_name = _("organisation running a scheme")
+        verbose_name_plural = _("organisations running schemes")
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "organisation"], name="scheme_organisation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme_id} – {self.organisation_id}"
+
+    @property
+    def area_path(self) -> str:
+        """What the audit log scopes the event by: the scheme's managing area."""
+        cached = self._state.fields_cache.get("scheme")
+        if cached is not None:
+            return str(cached.area_path)
+        scheme = Scheme.objects.filter(pk=self.scheme_id).values_list("area_path", flat=True).first()
+        return scheme or ""
 
 
 class SchemeSite(models.Model):

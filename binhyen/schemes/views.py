@@ -159,17 +159,38 @@ def scheme_export(request: HttpRequest) -> HttpResponse:
 # --- create / edit ----------------------------------------------------------------------------------
 
 
+FORM_ERROR_FIELDS = (*domain.SCHEME_FORM_FIELDS, "organisations")
+
+
 def _form_context(
-    request: HttpRequest, values: dict[str, str], errors: dict[str, str], **extra: Any
+    request: HttpRequest,
+    values: dict[str, str],
+    errors: dict[str, str],
+    chosen: list[str],
+    scheme: Scheme | None = None,
 ) -> dict[str, Any]:
+    # The organisations offered are those of the managing unit as the form stands (after a change of
+    # unit, the page comes back with the new unit's list).
+    area = Area.objects.filter(code=values.get("managing_area", "")).first()
+    offered = (
+        domain.organisation_choices(request.user, area, scheme)
+        if area is not None and area.level in (Level.COMMUNE, Level.PROVINCE)
+        else []
+    )
     return {
         "values": values,
         "errors": errors,
         "types": domain.types(active_only=False),
         "levels": ManagingLevel.choices,
         "managing_choices": _managing_choices(request.user),
-        **extra,
+        "organisation_choices": offered,
+        "chosen_organisations": set(chosen),
+        "scheme": scheme,
     }
+
+
+def _chosen(request: HttpRequest) -> list[str]:
+    return [v.strip() for v in request.POST.getlist("organisations") if v.strip()]
 
 
 def _form_values(request: HttpRequest) -> dict[str, str]:
@@ -190,14 +211,16 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You may not add schemes."))
     errors: dict[str, str] = {}
     status = 200
+    chosen: list[str] = []
     if request.method == "POST":
         values = _form_values(request)
+        chosen = _chosen(request)
         try:
-            scheme = domain.create_scheme(user, domain.scheme_from_form(values))
+            scheme = domain.create_scheme(user, domain.scheme_from_form(values, chosen))
         except domain.SchemeError as e:
             if e.status == 403:
                 raise PermissionDenied(e.message) from None
-            errors, status = _field_errors(e, domain.SCHEME_FORM_FIELDS), 422
+            errors, status = _field_errors(e, FORM_ERROR_FIELDS), 422
         else:
             messages.success(request, _("The scheme has been added."))
             return redirect("schemes:detail", pk=scheme.pk)
@@ -212,7 +235,8 @@ def scheme_create(request: HttpRequest) -> HttpResponse:
             values["managing_area"] = area.code
         elif choices and len(choices) == 1:
             values["managing_area"] = choices[0].code
-    return render(request, "schemes/form.html", _form_context(request, values, errors), status=status)
+    context = _form_context(request, values, errors, chosen)
+    return render(request, "schemes/form.html", context, status=status)
 
 
 @login_required
@@ -224,19 +248,22 @@ def scheme_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         values = _form_values(request)
+        chosen = _chosen(request)
         try:
-            domain.update_scheme(request.user, scheme, domain.scheme_from_form(values))
+            domain.update_scheme(request.user, scheme, domain.scheme_from_form(values, chosen))
         except domain.SchemeError as e:
             if e.status == 403:
                 raise PermissionDenied(e.message) from None
-            errors, status = _field_errors(e, domain.SCHEME_FORM_FIELDS), 422
+            errors, status = _field_errors(e, FORM_ERROR_FIELDS), 422
             scheme.refresh_from_db()
         else:
             messages.success(request, _("The scheme has been saved."))
             return redirect("schemes:detail", pk=scheme.pk)
     else:
-        values = domain.scheme_form_values(domain.scheme_data(scheme))
-    context = _form_context(request, values, errors, scheme=scheme)
+        data = domain.scheme_data(scheme)
+        values = domain.scheme_form_values(data)
+        chosen = [str(pk) for pk in data.organisations]
+    context = _form_context(request, values, errors, chosen, scheme=scheme)
     return render(request, "schemes/form.html", context, status=status)
 
 
@@ -252,8 +279,11 @@ def _detail(request: HttpRequest, scheme: Scheme, errors: dict[str, str] | None 
         if s.latitude is not None and s.longitude is not None and s.ended_on is None
     ]
     can_manage = domain.can_manage(request.user, scheme)
+    runners = domain.runners(scheme)
     context = {
         "scheme": scheme,
+        "runners": runners,
+        "openable": domain.openable_organisations(request.user, runners),
         "sites": sites,
         "points": points,
         "reviews": list(scheme.reviews.select_related("reviewer")),

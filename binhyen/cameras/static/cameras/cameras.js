@@ -44,172 +44,6 @@
     }
   }
 
-  // --- commune search box (public API, diacritic-insensitive) and the village list -----------------
-  function provinceNames() {
-    var el = document.getElementById("province-names");
-    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
-  }
-
-  function villageSelect(select) {
-    var emptyLabel = select.dataset.emptyLabel || "";
-    var firstLabel = select.dataset.firstLabel || "";
-    return {
-      reset: function () {
-        select.innerHTML = "";
-        select.appendChild(new Option(firstLabel, ""));
-      },
-      load: function (api, code) {
-        select.innerHTML = "";
-        select.appendChild(new Option(emptyLabel, ""));
-        fetch(api + "?parent=" + encodeURIComponent(code) + "&limit=1000", { headers: { Accept: "application/json" } })
-          .then(function (r) { return r.ok ? r.json() : { items: [] }; })
-          .then(function (data) {
-            (data.items || []).forEach(function (v) { select.appendChild(new Option(v.name, v.code)); });
-          })
-          .catch(function () { /* the village stays optional */ });
-      }
-    };
-  }
-
-  function communeSearch(box) {
-    if (!once(box, "ready") || !window.fetch) return;
-    var input = $(box, "input[type=text]");
-    var hidden = $(box, "input[type=hidden][name=commune]");
-    var list = $(box, ".combo-list");
-    var chosen = $(box, "[data-commune-chosen]");
-    var form = box.closest("form");
-    var selectEl = form ? $(form, "[data-village-select]") : null;
-    var villages = selectEl ? villageSelect(selectEl) : null;
-    var api = box.dataset.api;
-    var provinces = provinceNames();
-    var timer = null, seq = 0, items = [], active = -1;
-
-    function close() {
-      list.hidden = true;
-      list.innerHTML = "";
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-    function highlight(i) {
-      var options = $all(list, "[role=option]");
-      options.forEach(function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
-      active = i;
-      if (options[i]) {
-        input.setAttribute("aria-activedescendant", options[i].id);
-        options[i].scrollIntoView({ block: "nearest" });
-      }
-    }
-    function choose(i) {
-      var a = items[i];
-      if (!a) return;
-      hidden.value = a.code;
-      input.value = a.name;
-      chosen.textContent = "✓ " + (provinces[a.parent] ? a.name + ", " + provinces[a.parent] : a.name);
-      close();
-      if (villages) villages.load(api, a.code);
-    }
-    function render(found) {
-      items = found;
-      list.innerHTML = "";
-      if (!found.length) {
-        var none = document.createElement("li");
-        none.className = "combo-empty";
-        none.textContent = "…";
-        list.appendChild(none);
-      }
-      found.forEach(function (a, i) {
-        var li = document.createElement("li");
-        li.id = "commune-option-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        li.dataset.code = a.code;
-        li.appendChild(document.createTextNode(a.name));
-        if (provinces[a.parent]) {
-          var small = document.createElement("small");
-          small.textContent = provinces[a.parent];
-          li.appendChild(small);
-        }
-        li.addEventListener("mousedown", function (e) { e.preventDefault(); });
-        li.addEventListener("click", function () { choose(i); });
-        list.appendChild(li);
-      });
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-      active = -1;
-    }
-    function search(q) {
-      var mine = ++seq;
-      fetch(api + "?level=commune&limit=10&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
-        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
-        .then(function (data) { if (mine === seq) render(data.items || []); })
-        .catch(close);
-    }
-    input.addEventListener("input", function () {
-      hidden.value = "";
-      chosen.textContent = "";
-      if (villages) villages.reset();
-      clearTimeout(timer);
-      var q = input.value.trim();
-      if (q.length < 2) { close(); return; }
-      timer = setTimeout(function () { search(q); }, 250);
-    });
-    input.addEventListener("keydown", function (e) {
-      if (list.hidden) return;
-      if (e.key === "ArrowDown") { e.preventDefault(); highlight(Math.min(active + 1, items.length - 1)); }
-      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(Math.max(active - 1, 0)); }
-      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(active); }
-      else if (e.key === "Escape") { close(); }
-    });
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
-  }
-
-  // --- the camera's place: tap the map (required), or type the coordinates --------------------------
-  function pinMap(box) {
-    if (!window.L || !once(box, "ready")) return;
-    var form = box.closest("form") || document;
-    var lat = $(form, "input[name=latitude]");
-    var lon = $(form, "input[name=longitude]");
-    var text = $(box, "[data-pin-text]");
-    var locate = $(box, "[data-locate]");
-    box.hidden = false;
-    var map = L.map($(box, ".map"), { scrollWheelZoom: false }).setView([16.0, 106.5], 5);
-    tiles(map, box);
-    var marker = null;
-    function show(latlng) {
-      lat.value = latlng.lat.toFixed(6);
-      lon.value = latlng.lng.toFixed(6);
-      text.textContent = "📍 " + lat.value + ", " + lon.value;
-    }
-    function place(latlng, zoom) {
-      latlng = L.latLng(latlng);
-      if (!marker) {
-        marker = L.marker(latlng, { draggable: true, keyboard: true, icon: cameraIcon({ status: "active" }) }).addTo(map);
-        marker.on("dragend", function () { show(marker.getLatLng()); });
-      } else {
-        marker.setLatLng(latlng);
-      }
-      show(latlng);
-      if (zoom) map.setView(latlng, zoom);
-    }
-    function typed() {
-      var a = parseFloat((lat.value || "").replace(",", ".")), b = parseFloat((lon.value || "").replace(",", "."));
-      return isNaN(a) || isNaN(b) ? null : [a, b];
-    }
-    var start = typed();
-    if (start) place(start, 17);
-    map.on("click", function (e) { place(e.latlng); });
-    [lat, lon].forEach(function (input) {
-      input.addEventListener("change", function () { var p = typed(); if (p) place(p, 17); });
-    });
-    if (!navigator.geolocation) { locate.hidden = true; return; }
-    locate.addEventListener("click", function () {
-      navigator.geolocation.getCurrentPosition(function (pos) {
-        place([pos.coords.latitude, pos.coords.longitude], 18);
-      }, function () { locate.disabled = true; }, { enableHighAccuracy: true, timeout: 15000 });
-    });
-  }
-
   // --- maps of cameras: clustered markers, an arrow for the way each looks -------------------------
   function cameraIcon(p) {
     var arrow = (p.dir === null || p.dir === undefined) ? "" :
@@ -320,8 +154,14 @@
   }
 
   function init(root) {
-    $all(root, "[data-commune-search]").forEach(communeSearch);
-    $all(root, "[data-pin-map]").forEach(pinMap);
+    // The commune, village and the camera's place (tap the map, or type the coordinates):
+    // web/place-picker.js, shared with the tip form.
+    if (window.BinhYenPlacePicker) {
+      window.BinhYenPlacePicker(root, {
+        zoom: 17, locateZoom: 18, typed: true,
+        icon: function () { return cameraIcon({ status: "active" }); }
+      });
+    }
     $all(root, "[data-camera-map]").forEach(cameraMap);
     $all(root, "form[data-answer-form]").forEach(answerForm);
     $all(root, "form[data-camera-form]").forEach(submitOnce);
