@@ -198,3 +198,20 @@ def test_every_registered_indicator_rebuilds() -> None:
 
 def DUC_TRONG_PATH() -> str:
     return areas.get_area(DUC_TRONG).path
+
+
+def test_stats_command(places: dict[str, Any], capsys: Any) -> None:
+    from django.core.management import call_command
+
+    cat = CrimeCategory.objects.get(code="trom-cap")
+    Incident.objects.create(
+        category=cat, commune=places["duc"], summary="a", occurred_at=at(datetime.date(2025, 5, 5), 9)
+    )
+    call_command("stats", "status", verbosity=0)
+    assert "Đang chờ tổng hợp: 1 thay đổi" in capsys.readouterr().out
+    call_command("stats", "run", verbosity=0)
+    assert not Dirty.objects.exists()
+    call_command("stats", "rebuild", "--source", "incidents", verbosity=0)
+    assert query.value("incidents", "", datetime.date(2025, 5, 1), datetime.date(2025, 5, 31)) == 1
+    with pytest.raises(SystemExit):
+        call_command("stats", "rebuild", "--source", "nope", verbosity=0)
