@@ -113,3 +113,14 @@ def test_report_downloads_match_the_dashboard(client: Any, make_user: Any, data:
     assert client.get(f"/thong-ke/bao-cao/?area={HOAN_KIEM}&period=2021").status_code == 403
     login(client, make_user("group_leader", DUC_TRONG))
     assert client.get(f"/thong-ke/bao-cao/?area={DUC_TRONG}&period=2021").status_code == 403
+
+
+def test_a_running_period_is_counted_to_today_and_compared_with_the_same_dates() -> None:
+    from binhyen.stats import domain, periods
+
+    running = domain.to_date(periods.parse("2026P"), today=datetime.date(2026, 11, 23))
+    assert (running.start, running.end) == (datetime.date(2025, 12, 15), datetime.date(2026, 11, 23))
+    last = running.same_period_last_year()
+    assert (last.start, last.end) == (datetime.date(2024, 12, 15), datetime.date(2025, 11, 23))
+    finished = periods.parse("2025P")
+    assert domain.to_date(finished, today=datetime.date(2026, 11, 23)) == finished

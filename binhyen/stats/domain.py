@@ -25,7 +25,8 @@ class StatsError(ValueError):
 @dataclass
 class Selection:
     area: Area | None  # None: the whole country
-    period: Period
+    period: Period  # what is counted: a period still running is cut at today
+    chosen: str = ""  # the period id that was asked for
 
     @property
     def path(self) -> str:
@@ -79,7 +80,17 @@ def select(
         area = None
     if not has_perm(user, Perm.VIEW_STATS, area):
         raise StatsError(_("You may not view the figures of this area."), "area", 403)
-    return Selection(area, parse_period(period_text, start, end))
+    period = parse_period(period_text, start, end)
+    return Selection(area, to_date(period), period.id)
+
+
+def to_date(period: Period, today: datetime.date | None = None) -> Period:
+    """A period still running is counted up to today, and compared with the same dates a year earlier
+    (a whole last year against part of this one would read as a fall)."""
+    today = today or timezone.localdate()
+    if period.start <= today < period.end:
+        return periods.parse(f"{period.start:%Y%m%d}_{today:%Y%m%d}")
+    return period
 
 
 def check_indicators(codes: list[str]) -> list[str]:

@@ -116,7 +116,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 },
             }
         )
-    kind = (request.GET.get("kind") or sel.period.kind).strip()
+    chosen_kind = periods.parse(sel.chosen).kind
+    default_kind = PeriodKind.POLICE_YEAR if chosen_kind == PeriodKind.CUSTOM else chosen_kind
+    kind = (request.GET.get("kind") or default_kind).strip()
     return render(
         request,
         "stats/dashboard.html",
@@ -136,6 +138,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_report": has_perm(request.user, Perm.MANAGE_REPORTS, sel.area),
             "last_year": sel.period.same_period_last_year(),
             "previous": sel.period.previous(),
+        # For a year, the previous period is last year: one comparison is enough.
+        "same_as_last_year": sel.period.previous() == sel.period.same_period_last_year(),
             "freshness": domain.freshness(),
         },
     )
