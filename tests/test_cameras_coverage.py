@@ -234,3 +234,16 @@ def test_demo_cameras(make_user: Any, django_assert_max_num_queries: Any) -> Non
     assert camera is not None
     contact = domain.contact(officer, camera)
     assert contact["name"] and contact["phone"].isdigit() and len(contact["phone"]) == 10
+
+
+def test_villages_with_cameras_come_from_the_rollups(world: dict[str, Any]) -> None:
+    from binhyen.stats import periods, rollup, summary
+
+    rollup.run()
+    today = timezone.localdate()
+    now = periods.parse(f"{today:%Y%m%d}_{today:%Y%m%d}")
+    # Thôn A and Thôn B (B2 removed, B1 still registered); Thôn C has none; H1 is in Hiệp Thạnh.
+    assert summary.villages_with_cameras(world["duc_trong"].path, now).value == 2
+    assert summary.villages_with_cameras(world["duc_trong"].path[:2], now).value == 3
+    before = summary.villages_with_cameras(world["duc_trong"].path, now).last_year
+    assert before == 0

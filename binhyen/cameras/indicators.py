@@ -37,6 +37,19 @@ register(
                 group=_("Cameras"),
                 drill=_drill,
             ),
+            # One subgroup per village: the number of villages with a camera is the number of
+            # subgroups above zero (read from the rollup rows, never from the cameras table).
+            Indicator(
+                "cameras_by_village",
+                _("Cameras by village"),
+                _("cameras"),
+                kind=STOCK,
+                end_field="status_changed_at",
+                end_filter=Q(status=CameraStatus.REMOVED),
+                subgroup="village__code",
+                group=_("Cameras"),
+                drill=_drill,
+            ),
             Indicator(
                 "cameras_registered", _("Cameras registered"), _("cameras"), group=_("Cameras"), drill=_drill
             ),

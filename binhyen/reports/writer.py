@@ -245,8 +245,10 @@ def write(area: Area | None, period: Period, options: Options | None = None) -> 
     if _has(cameras, patrols):
         phrases: list[str] = []
         if _has(cameras):
+            covered = f("camera_villages")
             phrases.append(
                 f"{_n(cameras)} camera an ninh của người dân, doanh nghiệp đăng ký tham gia giám sát"
+                + (f" tại {_n(covered)} thôn, tổ dân phố" if covered and covered.value else "")
             )
         if _has(patrols):
             phrases.append(f"{_n(patrols)} lượt tuần tra, kiểm soát của lực lượng tự quản")

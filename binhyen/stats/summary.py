@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from binhyen.stats import query, registry
 from binhyen.stats.query import Figure, PeriodLike
 
@@ -85,9 +87,28 @@ class Summary:
     def groups(self) -> list[tuple[str, list[Figure]]]:
         out: dict[str, list[Figure]] = {}
         for f in self.figures:
-            ind = registry._derived.get(f.code) or registry.indicator(f.code)
+            code = "cameras" if f.code == "camera_villages" else f.code
+            ind = registry._derived.get(code) or registry.indicator(code)
             out.setdefault(str(ind.group), []).append(f)
         return list(out.items())
+
+
+def villages_with_cameras(path: str, period: PeriodLike) -> Figure:
+    """Villages and residential groups with at least one camera in the registry at the end of a period."""
+
+    def count(p: PeriodLike) -> float:
+        by_village = query.breakdown("cameras_by_village", path, p.start, p.end)
+        return float(sum(1 for v in by_village.values() if v > 0))
+
+    prev, last = period.previous(), period.same_period_last_year()
+    return Figure(
+        "camera_villages",
+        str(_("Villages with a camera")),
+        str(_("villages")),
+        count(period),
+        count(prev),
+        count(last),
+    )
 
 
 def available(codes: list[str]) -> list[str]:
@@ -103,6 +124,8 @@ def build(
 ) -> Summary:
     chosen = available(codes if codes is not None else HEADLINE)
     summary = Summary(path, period.start, period.end, query.figures(chosen, path, period))
+    if codes is None and registry.known("cameras_by_village"):
+        summary.figures.append(villages_with_cameras(path, period))
     last = period.same_period_last_year()
     for code in available(breakdowns if breakdowns is not None else BREAKDOWNS):
         ind = registry.indicator(code)

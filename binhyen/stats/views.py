@@ -42,11 +42,12 @@ def _selection(request: HttpRequest) -> tuple[domain.Selection | None, dict[str,
 
 
 def _card(f: query.Figure, sel: domain.Selection) -> dict[str, Any]:
-    ind = registry._derived.get(f.code) or registry.indicator(f.code)
+    code = "cameras" if f.code == "camera_villages" else f.code
+    ind = registry._derived.get(code) or registry.indicator(code)
     return {
         "figure": f,
         "stock": getattr(ind, "kind", "") == registry.STOCK,
-        "drill": domain.drill(f.code, sel),
+        "drill": domain.drill(code, sel),
         "vs_last_year": domain.change_text(f.vs_last_year, _("the same period last year")),
         "vs_previous": domain.change_text(f.vs_previous, _("the previous period")),
         "down_is_good": f.code.startswith("incidents")
