@@ -6,7 +6,7 @@ commune's figures); reports are issued with MANAGE_REPORTS.
 
 from __future__ import annotations
 
-from tests.authz import AREA_READERS, ALL, Endpoint, Page, commune_code
+from tests.authz import ALL, AREA_READERS, Endpoint, Page, commune_code
 
 API: list[Endpoint] = [
     Endpoint(

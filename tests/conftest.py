@@ -87,6 +87,10 @@ def units(django_db_blocker: Any) -> None:
     from binhyen.schemes.models import SchemeType
 
     scheme_data.install(SchemeType)
+    from binhyen.assessment import data as assessment_data
+    from binhyen.assessment.models import Rubric, RubricItem, RubricSection
+
+    assessment_data.install(Rubric, RubricSection, RubricItem)
 
 
 from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)

@@ -53,6 +53,11 @@ class Perm(StrEnum):
     REVIEW_ASSESSMENT = "assessment.review"  # the commune's review (reviewer scores)
     APPROVE_ASSESSMENT = "assessment.approve"  # the province's approval
     MANAGE_RUBRICS = "assessment.manage_rubrics"
+    SEND_ALERTS = "alerts.send"  # compose and send alerts (the security gong) to the area
+    APPROVE_ALERTS = "alerts.approve"  # the second person for alerts to a whole commune or wider
+    VIEW_ALERTS = "alerts.view"  # alerts of the area with their delivery counts
+    SUBSCRIBE_ALERTS = "alerts.subscribe"  # receive alerts (everyone with an account)
+    MANAGE_ALERT_CHANNELS = "alerts.manage_channels"
 
 
 ALL_ROLES = frozenset(Role)
@@ -97,7 +102,9 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_STATS: frozenset(
         {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
     ),
-    Perm.MANAGE_REPORTS: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}),
+    Perm.MANAGE_REPORTS: frozenset(
+        {Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
     Perm.ENTER_DATA: frozenset({Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
     Perm.APPROVE_DATA: frozenset({Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}),
     Perm.MANAGE_DATASETS: frozenset({Role.ADMIN}),
@@ -105,6 +112,13 @@ POLICY: dict[Perm, frozenset[Role]] = {
     Perm.REVIEW_ASSESSMENT: frozenset({Role.COMMUNE_LEADER, Role.ADMIN}),
     Perm.APPROVE_ASSESSMENT: frozenset({Role.PROVINCE_ANALYST, Role.ADMIN}),
     Perm.MANAGE_RUBRICS: frozenset({Role.ADMIN}),
+    Perm.SEND_ALERTS: frozenset({Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.ADMIN}),
+    Perm.APPROVE_ALERTS: frozenset({Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}),
+    Perm.VIEW_ALERTS: frozenset(
+        {Role.GROUP_LEADER, Role.COMMUNE_OFFICER, Role.COMMUNE_LEADER, Role.PROVINCE_ANALYST, Role.ADMIN}
+    ),
+    Perm.SUBSCRIBE_ALERTS: ALL_ROLES,
+    Perm.MANAGE_ALERT_CHANNELS: frozenset({Role.ADMIN}),
 }
 
 

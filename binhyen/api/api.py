@@ -18,12 +18,12 @@ from binhyen.accounts import api as accounts_api
 from binhyen.api.problems import ApiProblem, problem
 from binhyen.areas.api import predecessors_router
 from binhyen.areas.api import router as areas_router
+from binhyen.assessment import api as assessment_api
 from binhyen.audit.api import router as audit_router
 from binhyen.awards import api as awards_api
 from binhyen.cameras import api as cameras_api
-from binhyen.incidents import api as incidents_api
-from binhyen.assessment import api as assessment_api
 from binhyen.datasets import api as datasets_api
+from binhyen.incidents import api as incidents_api
 from binhyen.organisations import api as organisations_api
 from binhyen.outreach import api as outreach_api
 from binhyen.patrols import api as patrols_api

@@ -6,3 +6,6 @@ class AssessmentConfig(AppConfig):
     name = "binhyen.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from binhyen.assessment import nav  # noqa: F401  (registers menu entries)

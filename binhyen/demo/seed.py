@@ -135,6 +135,9 @@ def seed(password: str, progress: Callable[..., Any] | None = None) -> list[Demo
         seed_organisations.seed((lambda items: progress(items, "Tổ chức mẫu")) if progress else None)
         seed_schemes.seed((lambda items: progress(items, "Mô hình mẫu")) if progress else None)
         seed_registries.seed((lambda items: progress(items, "Sổ đăng ký mẫu")) if progress else None)
+        from binhyen.demo.seed_assessment import seed_assessment
+
+        seed_assessment((lambda items: progress(items, "Đánh giá mẫu")) if progress else None)
     _rollups(progress)
     return ACCOUNTS
 
