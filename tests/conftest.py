@@ -91,6 +91,10 @@ def units(django_db_blocker: Any) -> None:
     from binhyen.assessment.models import Rubric, RubricItem, RubricSection
 
     assessment_data.install(Rubric, RubricSection, RubricItem)
+    from binhyen.datasets import data as dataset_data
+    from binhyen.datasets.models import DataElement, DataSet, DataSetElement, ValidationRule
+
+    dataset_data.install(DataElement, DataSet, DataSetElement, ValidationRule)
 
 
 from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)

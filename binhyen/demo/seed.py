@@ -138,6 +138,9 @@ def seed(password: str, progress: Callable[..., Any] | None = None) -> list[Demo
         from binhyen.demo.seed_assessment import seed_assessment
 
         seed_assessment((lambda items: progress(items, "Đánh giá mẫu")) if progress else None)
+        from binhyen.demo.seed_datasets import seed_datasets
+
+        seed_datasets((lambda items: progress(items, "Biểu mẫu số liệu mẫu")) if progress else None)
     _rollups(progress)
     return ACCOUNTS
 
