@@ -112,8 +112,34 @@ def _awards() -> None:
             )
 
 
+def _plans(make_user: Any) -> None:
+    """115 plans and documents issued in 2021 (the seed's "115 kế hoạch, văn bản"), entered by the three
+    wards in the monthly data set for police months 2 to 12 and approved by the province."""
+    from binhyen.datasets import domain as datasets
+
+    dataset = datasets.get_dataset("antq_thang")
+    analyst = make_user("province_analyst", LAM_DONG)
+    plans = iter([4] * 16 + [3] * 17)  # 33 forms, 115 in all
+    for code in WARDS:
+        officer = make_user("commune_officer", code)
+        ward = areas.get_area(code)
+        for month in range(2, 13):
+            period = periods.parse(f"2021P{month:02d}")
+            typed = {
+                "plans_issued": next(plans),
+                "steering_meetings": 1,
+                "mass_tips_received": 20,
+                "mass_tips_valuable": 11,
+                "offenders_assigned": 2,
+                "offenders_progressed": 1,
+            }
+            form = datasets.submit_form(officer, dataset, ward, period, typed)
+            assert form.submission is not None
+            datasets.approve(analyst, form.submission)
+
+
 @pytest.fixture
-def bao_loc() -> None:
+def bao_loc(make_user: Any) -> None:
     rng = random.Random(2021)
     _tips(2021, 705, 403, rng)
     _tips(2020, 600, 300, rng)
@@ -121,6 +147,7 @@ def bao_loc() -> None:
     _outreach(2021, 90, 5000, 30000)
     _outreach(2020, 72, 4100, 25000)
     _awards()
+    _plans(make_user)
     rollup.rebuild()
 
 
@@ -141,6 +168,7 @@ def test_baoloc_2021_figures_and_ratios(bao_loc: None) -> None:
         v("outreach_sessions") == 90 and v("outreach_attendees") == 5000 and v("outreach_leaflets") == 30000
     )
     assert v("awards") == 27
+    assert v("plans_issued") == 115
     levels = {r.key: r.value for b in data.breakdowns if b.code == "schemes" for r in b.rows}
     assert levels == {"commune": 23, "province": 8}
     # The three wards rank by tips; the 8 schemes managed above the wards sit at the province itself.
@@ -159,6 +187,9 @@ def test_baoloc_2021_report_states_the_figures(bao_loc: None) -> None:
     assert "Tổ chức 90 buổi tuyên truyền với 5.000 lượt người tham dự, phát 30.000 tờ rơi" in text
     assert "tăng 18 buổi, tăng 25,0% so với cùng kỳ" in text
     assert "Có 27 tập thể, cá nhân được khen thưởng" in text
+    assert (
+        "Kế hoạch, văn bản chỉ đạo về bảo đảm ANTT và xây dựng phong trào được ban hành: 115 văn bản" in text
+    )
     with zipfile.ZipFile(io.BytesIO(render_docx(report))) as z:
         xml = z.read("word/document.xml").decode()
     for phrase in ("Tiếp nhận 705 tin báo", "57,2%", "tại 48 điểm", "Số: 12/BC-CA", "năm 2021"):

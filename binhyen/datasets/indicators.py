@@ -10,11 +10,13 @@ unlike figures and is not meant to be read.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from binhyen.datasets.models import DataElement, DataValue
-from binhyen.stats.registry import Indicator, Source, register
+from binhyen.datasets.models import DataElement, DataValue, ValueType
+from binhyen.stats.registry import Indicator, Source, register, register_figures
 
 
 def _labels() -> dict[str, str]:
@@ -50,3 +52,38 @@ register(
         ],
     )
 )
+
+
+def entered_figures(path: str, period: Any) -> list[Any]:
+    """The data set elements with an approved figure in the period or the same period last year, as
+    dashboard and report figures (sums; the average for percentages). Six rollup queries in all."""
+    from binhyen.stats import query
+
+    def read(p: Any) -> dict[str, float]:
+        sums = query.breakdown("dataset_value", path, p.start, p.end)
+        counts = query.breakdown("dataset_reports", path, p.start, p.end)
+        return {
+            code: (value / counts[code] if code in percent and counts.get(code) else value)
+            for code, value in sums.items()
+        }
+
+    elements = {e.code: e for e in DataElement.objects.all()}
+    percent = {c for c, e in elements.items() if e.value_type == ValueType.PERCENTAGE}
+    now, before, last = read(period), read(period.previous()), read(period.same_period_last_year())
+    shown = [c for c in elements if now.get(c) or last.get(c)]
+    return [
+        query.Figure(
+            code,
+            elements[code].name,
+            elements[code].unit,
+            now.get(code, 0.0),
+            before.get(code, 0.0),
+            last.get(code, 0.0),
+            percent=code in percent,
+            group=str(_("Entered in data sets")),
+        )
+        for code in shown
+    ]
+
+
+register_figures(entered_figures)

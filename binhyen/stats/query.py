@@ -158,6 +158,8 @@ class Figure:
     last_year: float | None
     derived: bool = False
     percent: bool = False
+    group: str = ""  # for figures that no indicator describes (data set elements)
+    drill: str = ""  # their records' page
 
     @property
     def vs_previous(self) -> float | None:

@@ -93,6 +93,20 @@ def register_derived(derived: Derived) -> Derived:
     return derived
 
 
+_figure_providers: list[Callable[..., list[Any]]] = []
+
+
+def register_figures(provider: Callable[..., list[Any]]) -> None:
+    """An app that states figures no indicator describes (data set elements) gives a function
+    (path, period) -> list[query.Figure]; summaries add them, so dashboards and reports show them alike."""
+    if provider not in _figure_providers:
+        _figure_providers.append(provider)
+
+
+def figure_providers() -> list[Callable[..., list[Any]]]:
+    return list(_figure_providers)
+
+
 def sources() -> list[Source]:
     return list(_sources.values())
 

@@ -87,6 +87,9 @@ class Summary:
     def groups(self) -> list[tuple[str, list[Figure]]]:
         out: dict[str, list[Figure]] = {}
         for f in self.figures:
+            if f.group:
+                out.setdefault(f.group, []).append(f)
+                continue
             code = "cameras" if f.code == "camera_villages" else f.code
             ind = registry._derived.get(code) or registry.indicator(code)
             out.setdefault(str(ind.group), []).append(f)
@@ -126,6 +129,9 @@ def build(
     summary = Summary(path, period.start, period.end, query.figures(chosen, path, period))
     if codes is None and registry.known("cameras_by_village"):
         summary.figures.append(villages_with_cameras(path, period))
+    if codes is None:
+        for provider in registry.figure_providers():
+            summary.figures += provider(path, period)
     last = period.same_period_last_year()
     for code in available(breakdowns if breakdowns is not None else BREAKDOWNS):
         ind = registry.indicator(code)

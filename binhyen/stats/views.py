@@ -43,11 +43,11 @@ def _selection(request: HttpRequest) -> tuple[domain.Selection | None, dict[str,
 
 def _card(f: query.Figure, sel: domain.Selection) -> dict[str, Any]:
     code = "cameras" if f.code == "camera_villages" else f.code
-    ind = registry._derived.get(code) or registry.indicator(code)
+    ind = None if f.group else registry._derived.get(code) or registry.indicator(code)
     return {
         "figure": f,
         "stock": getattr(ind, "kind", "") == registry.STOCK,
-        "drill": domain.drill(code, sel),
+        "drill": f.drill or domain.drill(code, sel),
         "vs_last_year": domain.change_text(f.vs_last_year, _("the same period last year")),
         "vs_previous": domain.change_text(f.vs_previous, _("the previous period")),
         "down_is_good": f.code.startswith("incidents")
@@ -139,8 +139,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "can_report": has_perm(request.user, Perm.MANAGE_REPORTS, sel.area),
             "last_year": sel.period.same_period_last_year(),
             "previous": sel.period.previous(),
-        # For a year, the previous period is last year: one comparison is enough.
-        "same_as_last_year": sel.period.previous() == sel.period.same_period_last_year(),
+            # For a year, the previous period is last year: one comparison is enough.
+            "same_as_last_year": sel.period.previous() == sel.period.same_period_last_year(),
             "freshness": domain.freshness(),
         },
     )
