@@ -269,15 +269,15 @@ def write(area: Area | None, period: Period, options: Options | None = None) -> 
         section("Khen thưởng", text + ".")
     entered = [x for x in data.figures if x.group and x.value]
     if entered:
-        parts = []
+        lines: list[str] = []
         for x in entered:
             value = (
                 f"{vn_number(x.value or 0, 1)}%"
                 if x.percent
                 else f"{vn_number(x.value or 0)} {x.unit}".strip()
             )
-            parts.append(f"{x.name}: {value}")
-        section("Các số liệu khác do các đơn vị báo cáo (biểu mẫu)", "; ".join(parts) + ".")
+            lines.append(f"{x.name}: {value}")
+        section("Các số liệu khác do các đơn vị báo cáo (biểu mẫu)", "; ".join(lines) + ".")
     if n == 0:
         blocks.append(Paragraph("Trong kỳ chưa có số liệu về các hoạt động của phong trào trên hệ thống."))
 
