@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,9 @@ from bench import BENCHMARKS, make_var_dir, setup_django
 BENCHMARKS.setdefault("tips_intake", "bench.tips_intake")
 # 1,000,000 cameras on SQLite and on a PostgreSQL database of its own (see bench/cameras_near.py).
 BENCHMARKS.setdefault("cameras_near", "bench.cameras_near")
+# One alert to N webhook recipients through the real fan-out, with database and RQ workers, against a
+# local HTTP sink's raw capacity (see bench/alerts_fanout.py).
+BENCHMARKS.setdefault("alerts_fanout", "bench.alerts_fanout")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -33,6 +37,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also run against PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/binhyen_bench",
     )
     parser.add_argument("--keep", action="store_true", help="keep the /tmp/bench-var-<pid> directory")
+    parser.add_argument(
+        "--recipients", type=int, help="alerts_fanout: recipients of the one alert (default 10,000)"
+    )
     # Internal: the child process that runs against --postgres.
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -61,6 +68,8 @@ def run_here(names: list[str], rounds: int, database_url: str | None, keep: bool
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     names: list[str] = args.names or list(BENCHMARKS)
+    if args.recipients:
+        os.environ["BENCH_ALERTS_RECIPIENTS"] = str(args.recipients)  # read by bench/alerts_fanout.py
     run_here(names, args.rounds, args.database_url, args.keep)
     if args.postgres and not args.database_url:
         # Settings are read once per process, so PostgreSQL gets a process of its own.

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "binhyen.reports",
     "binhyen.datasets",
     "binhyen.assessment",
+    "binhyen.alerts",
     "binhyen.demo",
 ]
 
@@ -253,6 +254,26 @@ TIP_RATE_WINDOW_SECONDS = int(os.environ.get("TIP_RATE_WINDOW_SECONDS", "600"))
 # Outbound SMS to reporters (issue 7 brings the full channel set): an HTTP gateway taking JSON.
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+
+# Alerts (the digital security gong): channels, rate limits (per second, all workers; 0 = none), retries.
+ZALO_OA_ACCESS_TOKEN = os.environ.get("ZALO_OA_ACCESS_TOKEN", "")
+ZALO_OA_API_URL = os.environ.get("ZALO_OA_API_URL", "https://openapi.zalo.me/v3.0/oa/message/cs")
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")  # PEM or base64url scalar
+WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "")  # mailto:…
+ALERTS_WEBHOOK_SECRET = os.environ.get("ALERTS_WEBHOOK_SECRET", "")  # default: derived from SECRET_KEY
+ALERTS_RATE_SMS = int(os.environ.get("ALERTS_RATE_SMS", "10"))
+ALERTS_RATE_ZALO = int(os.environ.get("ALERTS_RATE_ZALO", "20"))
+ALERTS_RATE_EMAIL = int(os.environ.get("ALERTS_RATE_EMAIL", "20"))
+ALERTS_RATE_PUSH = int(os.environ.get("ALERTS_RATE_PUSH", "0"))
+ALERTS_RATE_WEBHOOK = int(os.environ.get("ALERTS_RATE_WEBHOOK", "0"))
+ALERTS_MAX_ATTEMPTS = int(os.environ.get("ALERTS_MAX_ATTEMPTS", "5"))
+ALERTS_RETRY_BASE_SECONDS = float(os.environ.get("ALERTS_RETRY_BASE_SECONDS", "30"))
+ALERTS_LEASE_SECONDS = int(os.environ.get("ALERTS_LEASE_SECONDS", "60"))
+ALERTS_FANOUT_CHUNK = int(os.environ.get("ALERTS_FANOUT_CHUNK", "2000"))
+ALERTS_SEND_BATCH = int(os.environ.get("ALERTS_SEND_BATCH", "200"))
+ALERTS_SEND_THREADS = int(os.environ.get("ALERTS_SEND_THREADS", "16"))
+ALERTS_SENDERS_PER_CHANNEL = int(os.environ.get("ALERTS_SENDERS_PER_CHANNEL", "2"))
+ALERTS_TICK_SECONDS = int(os.environ.get("ALERTS_TICK_SECONDS", "60"))
 
 # Map tiles for Leaflet. Offices on a LAN without Internet point this at a local tile server; with no
 # tiles the maps still place and read pins by coordinates.

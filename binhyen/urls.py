@@ -25,6 +25,8 @@ urlpatterns = [
     path("thong-ke/", include("binhyen.stats.urls")),
     path("bieu-mau/", include("binhyen.datasets.urls")),
     path("danh-gia/", include("binhyen.assessment.urls")),
+    path("canh-bao/", include("binhyen.alerts.urls")),
+    path("alerts/", include("binhyen.alerts.urls_feeds")),
     path("", include("binhyen.web.urls")),
 ]
 

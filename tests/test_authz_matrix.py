@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import (
+    authz_alerts,
     authz_assessment,
     authz_awards,
     authz_camera_coverage,
@@ -56,6 +57,7 @@ EXTENSIONS = [
     authz_stats,
     authz_datasets,
     authz_assessment,
+    authz_alerts,
 ]
 
 API = [

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from binhyen.accounts import api as accounts_api
+from binhyen.alerts import api as alerts_api
 from binhyen.api.problems import ApiProblem, problem
 from binhyen.areas.api import predecessors_router
 from binhyen.areas.api import router as areas_router
@@ -76,6 +77,7 @@ api.add_router("/awards", awards_api.router)
 api.add_router("/patrols", patrols_api.router)
 api.add_router("/stats", stats_api.router)
 api.add_router("/assessments", assessment_api.router)
+api.add_router("/alerts", alerts_api.router)
 # Data sets under /datasets, DHIS2 exchange at /dataValueSets (DHIS2's own path).
 api.add_router("/", datasets_api.router)
 
