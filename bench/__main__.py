@@ -23,6 +23,9 @@ BENCHMARKS.setdefault("cameras_near", "bench.cameras_near")
 # One alert to N webhook recipients through the real fan-out, with database and RQ workers, against a
 # local HTTP sink's raw capacity (see bench/alerts_fanout.py).
 BENCHMARKS.setdefault("alerts_fanout", "bench.alerts_fanout")
+# The national annual report over N incidents on SQLite and a PostgreSQL database of its own, against
+# DuckDB (see bench/stats_report.py).
+BENCHMARKS.setdefault("stats_report", "bench.stats_report")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -37,6 +40,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="also run against PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/binhyen_bench",
     )
     parser.add_argument("--keep", action="store_true", help="keep the /tmp/bench-var-<pid> directory")
+    parser.add_argument(
+        "--incidents", type=int, help="stats_report: incidents to generate (default 10,000,000)"
+    )
     parser.add_argument(
         "--recipients", type=int, help="alerts_fanout: recipients of the one alert (default 10,000)"
     )
@@ -68,6 +74,8 @@ def run_here(names: list[str], rounds: int, database_url: str | None, keep: bool
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     names: list[str] = args.names or list(BENCHMARKS)
+    if args.incidents:
+        os.environ["BENCH_STATS_INCIDENTS"] = str(args.incidents)  # read by bench.stats_report
     if args.recipients:
         os.environ["BENCH_ALERTS_RECIPIENTS"] = str(args.recipients)  # read by bench/alerts_fanout.py
     run_here(names, args.rounds, args.database_url, args.keep)
