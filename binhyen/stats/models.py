@@ -35,6 +35,10 @@ class Count(models.Model):
                 fields=["indicator", "grain", "depth", "path", "subgroup", "day"], name="stats_count_cell"
             )
         ]
+        # Every subgroup of one place over days (the incremental job, breakdowns).
+        indexes = [
+            models.Index(fields=["indicator", "grain", "depth", "path", "day"], name="stats_count_place_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.path or 'VN'} {self.grain}{self.day}: {self.value}"

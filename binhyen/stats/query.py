@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from django.db.models import Q, Sum
 
+from binhyen.areas.models import Area
 from binhyen.stats import registry
 from binhyen.stats.models import Count
 from binhyen.stats.registry import STOCK
@@ -38,27 +39,38 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def range_q(start: datetime.date, end: datetime.date) -> Q:
-    """Rows that together cover [start, end]: whole months inside it, days at the edges."""
+def range_parts(start: datetime.date, end: datetime.date) -> list[Q]:
+    """Rows that together cover [start, end]: whole months inside it, days at the edges.
+
+    Separate conditions, each read by its own query: an OR of them makes SQLite scan the table instead
+    of walking the (indicator, grain, depth, path, …, day) index once per part."""
     if end < start:
-        return Q(pk__in=[])
+        return []
     first_full = start if start.day == 1 else _next_month(start)
     after = end + datetime.timedelta(days=1)
     full_end = after if after.day == 1 else after.replace(day=1)  # exclusive
     if first_full < full_end:
-        q = Q(grain="m", day__gte=first_full, day__lt=full_end)
+        parts = [Q(grain="m", day__gte=first_full, day__lt=full_end)]
         if start < first_full:
-            q |= Q(grain="d", day__gte=start, day__lt=first_full)
+            parts.append(Q(grain="d", day__gte=start, day__lt=first_full))
         if full_end <= end:
-            q |= Q(grain="d", day__gte=full_end, day__lte=end)
-        return q
-    return Q(grain="d", day__gte=start, day__lte=end)
+            parts.append(Q(grain="d", day__gte=full_end, day__lte=end))
+        return parts
+    return [Q(grain="d", day__gte=start, day__lte=end)]
 
 
-def _window(code: str, start: datetime.date, end: datetime.date) -> Q:
+def range_q(start: datetime.date, end: datetime.date) -> Q:
+    """The same rows as one condition (for callers that need a single filter)."""
+    q = Q(pk__in=[])
+    for part in range_parts(start, end):
+        q |= part
+    return q
+
+
+def _window(code: str, start: datetime.date, end: datetime.date) -> list[Q]:
     if registry.indicator(code).kind == STOCK:
-        return range_q(EPOCH, end)  # the stock at the end of the period
-    return range_q(start, end)
+        return range_parts(EPOCH, end)  # the stock at the end of the period
+    return range_parts(start, end)
 
 
 def _scaled(code: str, raw: int | None) -> float:
@@ -75,19 +87,22 @@ def values(
     out = dict.fromkeys(stored, 0.0)
     depth = depth_of(path)
     for kind_codes, window in (
-        ([c for c in stored if registry.indicator(c).kind != STOCK], range_q(start, end)),
-        ([c for c in stored if registry.indicator(c).kind == STOCK], range_q(EPOCH, end)),
+        ([c for c in stored if registry.indicator(c).kind != STOCK], range_parts(start, end)),
+        ([c for c in stored if registry.indicator(c).kind == STOCK], range_parts(EPOCH, end)),
     ):
         if not kind_codes:
             continue
-        rows = (
-            Count.objects.filter(window, indicator__in=kind_codes, depth=depth, path=path, subgroup=subgroup)
-            .values("indicator")
-            .annotate(v=Sum("value"))
-            .values_list("indicator", "v")
-        )
-        for code, v in rows:
-            out[code] = _scaled(code, v)
+        for part in window:
+            rows = (
+                Count.objects.filter(
+                    part, indicator__in=kind_codes, depth=depth, path=path, subgroup=subgroup
+                )
+                .values("indicator")
+                .annotate(v=Sum("value"))
+                .values_list("indicator", "v")
+            )
+            for code, v in rows:
+                out[code] += _scaled(code, v)
     return out
 
 
@@ -101,15 +116,18 @@ def value(code: str, path: str, start: datetime.date, end: datetime.date, subgro
 
 def breakdown(code: str, path: str, start: datetime.date, end: datetime.date) -> dict[str, float]:
     """The figure split by its subgroup (category), largest first."""
-    rows = (
-        Count.objects.filter(_window(code, start, end), indicator=code, depth=depth_of(path), path=path)
-        .exclude(subgroup="")
-        .values("subgroup")
-        .annotate(v=Sum("value"))
-        .values_list("subgroup", "v")
-    )
-    out = {sub: _scaled(code, v) for sub, v in rows if v}
-    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+    out: dict[str, float] = defaultdict(float)
+    for part in _window(code, start, end):
+        rows = (
+            Count.objects.filter(part, indicator=code, depth=depth_of(path), path=path)
+            .exclude(subgroup="")
+            .values("subgroup")
+            .annotate(v=Sum("value"))
+            .values_list("subgroup", "v")
+        )
+        for sub, v in rows:
+            out[sub] += _scaled(code, v)
+    return dict(sorted(((k, v) for k, v in out.items() if v), key=lambda kv: -kv[1]))
 
 
 def children(
@@ -123,16 +141,21 @@ def children(
     depth = depth_of(path) + 1
     if depth > 3:
         return {}
-    q = Q(depth=depth)
-    if path:
-        q &= Q(path__gte=path, path__lt=path + "z")
-    rows = (
-        Count.objects.filter(q, _window(code, start, end), indicator=code, subgroup=subgroup)
-        .values("path")
-        .annotate(v=Sum("value"))
-        .values_list("path", "v")
-    )
-    return {p: _scaled(code, v) for p, v in rows}
+    # The units one level down by name (an exact path per unit walks the index; a path range would read
+    # every unit's rows of the period), plus the parent's own row.
+    units = Area.objects.filter(parent__path=path) if path else Area.objects.filter(parent__isnull=True)
+    paths = [*units.values_list("path", flat=True), path]
+    out: dict[str, float] = defaultdict(float)
+    for part in _window(code, start, end):
+        rows = (
+            Count.objects.filter(part, depth=depth, path__in=paths, indicator=code, subgroup=subgroup)
+            .values("path")
+            .annotate(v=Sum("value"))
+            .values_list("path", "v")
+        )
+        for p, v in rows:
+            out[p] += _scaled(code, v)
+    return {p: v for p, v in out.items() if v}
 
 
 def ratio(numerator: float, denominator: float, percent: bool = True) -> float | None:

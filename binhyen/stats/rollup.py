@@ -65,10 +65,12 @@ def month_of(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
-def _unit_q(column: str, unit: str) -> Q:
+def _unit_terms(column: str, unit: str) -> list[Q]:
+    """The records of a unit: an exact path (the commune itself), and for a commune its villages as a
+    range. Exact terms let the (area_path, date) indexes use both columns."""
     if len(unit) == COMMUNE_LEN:
-        return Q(**{f"{column}__gte": unit, f"{column}__lt": unit + "z"})
-    return Q(**{column: unit})
+        return [Q(**{column: unit}), Q(**{f"{column}__gt": unit, f"{column}__lt": unit + "z"})]
+    return [Q(**{column: unit})]
 
 
 def _day_q(column: str, day: datetime.date, is_datetime: bool) -> Q:
@@ -146,7 +148,9 @@ def _contributions(
             is_dt = _is_datetime(source, field_name)
             where = Q()
             for unit, day in cells:
-                where |= _unit_q(source.path_field, unit) & _day_q(field_name, day, is_dt)
+                day_q = _day_q(field_name, day, is_dt)
+                for term in _unit_terms(source.path_field, unit):
+                    where |= term & day_q
             qs = model._default_manager.filter(where)
             if ind.filter is not None:
                 qs = qs.filter(ind.filter)
@@ -183,15 +187,14 @@ def _stored(
     codes = [i.code for i in source.indicators]
     out: dict[tuple[str, datetime.date], dict[CellKey, int]] = {c: defaultdict(int) for c in cells}
     wanted = set(cells)
+    # Every term carries the whole index key (indicator, grain, depth, path, day): with `indicator` and
+    # `grain` outside the OR, SQLite scanned the table once per chunk.
     where = Q()
     for unit, day in cells:
-        own = Q(depth=own_depth(unit), path=unit)
+        where |= Q(indicator__in=codes, grain="d", depth=own_depth(unit), path=unit, day=day)
         if len(unit) == COMMUNE_LEN:
-            own |= Q(depth=3, path__gte=unit, path__lt=unit + "z")
-        where |= own & Q(day=day)
-    rows = Count.objects.filter(where, grain="d", indicator__in=codes).values_list(
-        "indicator", "depth", "path", "subgroup", "day", "value"
-    )
+            where |= Q(indicator__in=codes, grain="d", depth=3, path__gt=unit, path__lt=unit + "z", day=day)
+    rows = Count.objects.filter(where).values_list("indicator", "depth", "path", "subgroup", "day", "value")
     for code, depth, path, sub, day, value in rows:
         unit = path if depth != 3 else unit_of(path)
         if (unit, day) in wanted:
