@@ -135,6 +135,21 @@ def _compose(w: World, where: str) -> dict[str, Any]:
     return {"data": _form(w, where)}
 
 
+def _push_body(w: World, where: str) -> dict[str, Any]:
+    """What static/alerts/push.js posts: the subscription form and this device's PushSubscription."""
+    import json
+
+    push = {
+        "endpoint": f"https://push.example.net/send/{where}-{getattr(w.user, 'pk', 0)}",
+        "keys": {
+            "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u"
+            "-Ts1XbjhazAkj7I99e8QcYP7DkM",
+            "auth": "tBHItJI5svbpez7KI4CCXg",
+        },
+    }
+    return {"data": {"areas": [_village(w, where).code], "consent": "1", "push": json.dumps(push)}}
+
+
 def _subscribe_body(w: World, where: str) -> dict[str, Any]:
     return {"areas": [_village(w, where).code], "channels": ["web"], "consent": True}
 
@@ -390,6 +405,14 @@ PAGES: list[Page] = [
         ok=(302,),
     ),
     Page(
+        "alerts:push_subscribe",
+        "post",
+        lambda w, where: ("/canh-bao/dang-ky/thong-bao-day/", _push_body(w, where)),
+        inside=ALL,
+        outside=ALL,  # anyone may follow any place, on their own device
+        ok=(201,),
+    ),
+    Page(
         "alerts:subscription_edit",
         "get",
         lambda w, where: (f"/canh-bao/dang-ky/{_subscription(w, where)}/", {}),
@@ -398,9 +421,12 @@ PAGES: list[Page] = [
         denied=(404,),
     ),
 ]
-# No login: the one-click unsubscribe link in every message, and the public feeds (tests/test_alerts_*).
+# No login: the one-click unsubscribe link in every message, the public sign-up (email / SMS), the Web
+# Push service worker, and the public feeds (tests/test_alerts_*).
 PUBLIC_PAGES: set[str] = {
     "alerts:unsubscribe",
+    "alerts:public_subscribe",
+    "alerts:service_worker",
     "alert_feeds:cap_feed",
     "alert_feeds:atom",
     "alert_feeds:cap_alert",

@@ -125,3 +125,119 @@ def test_officer_sends_a_gong_the_member_acknowledges_live_the_count_moves(
         # The live streams notice the closed pages at their next heartbeat (every second) and end, so
         # that no request thread still holds a database connection when the test database goes away.
         time.sleep(2.5)
+
+
+# --- Web Push sign-up in a real Chromium ------------------------------------------------------------
+
+# Headless Chromium refuses PushManager.subscribe ("AbortError: Registration failed - permission denied",
+# even with the notifications permission granted; a real one would also need Google's push service over
+# the network), so the page's PushManager.subscribe is replaced by one returning a fixed subscription; the
+# rest is real: the service worker registers at /canh-bao/, the permission is asked (granted to the
+# context), the page posts what it got, and a push message delivered through the DevTools protocol to the
+# registered worker shows a notification whose data is the alert's page.
+FAKE_PUSH = """
+(() => {
+  if (!window.PushManager) return;
+  let current = null;
+  PushManager.prototype.getSubscription = function () { return Promise.resolve(current); };
+  PushManager.prototype.subscribe = function (options) {
+    const key = Array.from(new Uint8Array(options.applicationServerKey));
+    sessionStorage.setItem("pushKey", JSON.stringify(key));
+    current = {
+      endpoint: "https://push.example.net/send/headless-1",
+      options: options,
+      toJSON: () => ({ endpoint: "https://push.example.net/send/headless-1", expirationTime: null,
+                       keys: { p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u" +
+                                       "-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                               auth: "tBHItJI5svbpez7KI4CCXg" } }),
+      unsubscribe: () => { current = null; return Promise.resolve(true); }
+    };
+    return Promise.resolve(current);
+  };
+})();
+"""
+
+
+def test_push_sign_up_registers_the_worker_and_stores_the_subscription(
+    live_server: Any, browser_page: Any, units: None, make_user: Any, settings: Any
+) -> None:
+    import base64
+    import json
+
+    from playwright.sync_api import expect
+
+    from binhyen.alerts.channels import push
+    from binhyen.alerts.models import Subscription
+    from binhyen.areas import domain as areas
+
+    private, public = push.generate_vapid_key()
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = private
+    settings.WEBPUSH_VAPID_SUBJECT = "mailto:canhbao@example.vn"
+    village = areas.create_villages(areas.get_area(DUC_TRONG), [areas.VillageInput("Thôn Đa Thọ", "thôn")])[0]
+    make_user("resident", village.code, username="nguoidan", full_name="Hoàng Thị Lan")
+    base = live_server.url
+    page = browser_page
+    try:
+        page.context.grant_permissions(["notifications"], origin=base)
+        page.add_init_script(FAKE_PUSH)
+        _login(page, base, "nguoidan")
+        page.goto(base + "/canh-bao/dang-ky/")
+
+        # The worker registers (scope /canh-bao/) and the button appears.
+        button = page.locator("[data-testid=push-subscribe]")
+        expect(button).to_be_visible()
+        scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.active && r.scope)")
+        assert scope == base + "/canh-bao/"
+
+        page.check(f"input[name=areas][value='{village.code}']")
+        page.check("input[name=kinds][value=security]")
+        page.check("input[name=consent]")
+        button.click()
+        deadline = time.monotonic() + 10
+        while not Subscription.objects.filter(channels="push").exists() and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        sub = Subscription.objects.get(channels="push")
+        # The page reloads to list it.
+        expect(page.locator(f"[data-subscription='{sub.pk}']")).to_be_visible()
+        assert sub.push["endpoint"] == "https://push.example.net/send/headless-1"
+        assert sub.user.username == "nguoidan" and sub.kinds == "security"
+        key = json.loads(page.evaluate("sessionStorage.getItem('pushKey')"))
+        assert bytes(key) == base64.urlsafe_b64decode(public + "=" * (-len(public) % 4))
+
+        # A push message to the registered worker shows the alert as a notification.
+        cdp = page.context.new_cdp_session(page)
+        registrations: list[dict[str, Any]] = []
+        cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+        cdp.send("ServiceWorker.enable")
+        deadline = time.monotonic() + 10
+        while (
+            not any(r["scopeURL"] == base + "/canh-bao/" for r in registrations)
+            and time.monotonic() < deadline
+        ):
+            page.wait_for_timeout(100)
+        registration = next(r for r in registrations if r["scopeURL"] == base + "/canh-bao/")
+        payload = {
+            "title": "Trộm xe máy ở chợ Đa Thọ",
+            "body": "Hai đối tượng lạ.",
+            "url": base + "/canh-bao/7/",
+            "id": "7",
+        }
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": base, "registrationId": registration["registrationId"], "data": json.dumps(payload)},
+        )
+        shown = None
+        deadline = time.monotonic() + 10
+        while not shown and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+            shown = page.evaluate(
+                "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                ".then(ns => ns.map(n => ({title: n.title, body: n.body, url: n.data && n.data.url})))"
+            )
+        assert shown == [
+            {"title": "Trộm xe máy ở chợ Đa Thọ", "body": "Hai đối tượng lạ.", "url": base + "/canh-bao/7/"}
+        ]
+    finally:
+        # No request of this page may still be running when the test database goes away.
+        page.goto("about:blank")
+        time.sleep(2.5)  # the live stream of the page notices at its next heartbeat and ends

@@ -24,5 +24,8 @@ urlpatterns = [
     path("live/", views.live, name="live"),
     path("dang-ky/", views.subscriptions, name="subscriptions"),
     path("dang-ky/<int:pk>/", views.subscription_edit, name="subscription_edit"),
+    path("dang-ky/thong-bao-day/", views.push_subscribe, name="push_subscribe"),
+    path("dang-ky-nhan/", views.public_subscribe, name="public_subscribe"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("huy/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

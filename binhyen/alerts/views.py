@@ -10,11 +10,13 @@ field (status 422), and nothing is sent.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import time
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -48,6 +50,7 @@ from binhyen.alerts.models import (
     Subscription,
 )
 from binhyen.areas.models import Area, Level
+from binhyen.core import ratelimit
 from binhyen.organisations.models import Organisation
 
 # The live streams end after this long; EventSource reconnects by itself (with Last-Event-ID).
@@ -482,7 +485,18 @@ def _detail_context(request: HttpRequest, alert: Alert) -> dict[str, Any]:
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    alert = _alert_or_404(request, pk)
+    try:
+        alert = domain.get_alert(request.user, pk)
+    except domain.AlertError as e:
+        # A recipient who may not view alerts (a resident opening a push notification or an email link):
+        # their own copy in the inbox.
+        me: Any = request.user
+        own = Delivery.objects.filter(alert_id=pk, user=me).order_by("pk")
+        mine = own.filter(channel=Channel.WEB).first() or own.first()
+        if mine is not None and has_perm(request.user, Perm.SUBSCRIBE_ALERTS):
+            return redirect(f"{reverse('alerts:inbox')}#delivery-{mine.pk}")
+        _raise(e)
+        raise Http404(e.message) from None
     return render(request, "alerts/detail.html", _detail_context(request, alert))
 
 
@@ -759,7 +773,7 @@ def subscription_values(post: Any) -> dict[str, Any]:
     return values
 
 
-def subscription_input(values: dict[str, Any]) -> Any:
+def subscription_input(values: dict[str, Any], push: dict[str, Any] | str | None = None) -> Any:
     return domain.SubscriptionInput(
         area_codes=list(values["areas"]),
         kinds=list(values["kinds"]),
@@ -768,7 +782,7 @@ def subscription_input(values: dict[str, Any]) -> Any:
         phone=values["phone"],
         zalo=values["zalo"],
         webhook_url=values["webhook_url"],
-        push=None,
+        push=push if Channel.PUSH in values["channels"] else None,
         quiet_start=parse_time(values["quiet_start"], "quiet_start"),
         quiet_end=parse_time(values["quiet_end"], "quiet_end"),
         consent=bool(values["consent"]),
@@ -795,7 +809,11 @@ def subscription_form_values(user: Any, sub: Subscription) -> dict[str, Any]:
 
 
 def _subscription_context(
-    request: HttpRequest, values: dict[str, Any], errors: dict[str, str], sub: Subscription | None = None
+    request: HttpRequest,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    sub: Subscription | None = None,
+    channels: tuple[Channel, ...] = SUBSCRIPTION_CHANNELS,
 ) -> dict[str, Any]:
     commune_code = values.get("commune") or request.GET.get("commune", "")
     if not commune_code and values.get("areas"):
@@ -804,16 +822,29 @@ def _subscription_context(
             commune_code = first.code if first.level == Level.COMMUNE else getattr(first.parent, "code", "")
     context = _subscription_area_context(request.user, commune_code)
     labels = dict(Channel.choices)
+    if sub is not None and sub.push and Channel.PUSH not in channels:
+        # The device this subscription pushes to stays (ticked) until its owner unticks it.
+        channels = (*channels, Channel.PUSH)
     context.update(
         values=values,
         errors=errors,
         sub=sub,
         kinds=Kind.choices,
-        channel_choices=[(c.value, labels[c.value]) for c in SUBSCRIPTION_CHANNELS],
+        channel_choices=[(c.value, labels[c.value]) for c in channels],
+        channel_codes=[c.value for c in channels],
         consent_text=_consent_text(),
         subscriptions=list(domain.subscriptions_of(request.user)),
+        vapid_public_key=_vapid_public_key(),
+        sw_scope=SERVICE_WORKER_SCOPE,
     )
     return context
+
+
+def _vapid_public_key() -> str:
+    try:
+        return str(domain.vapid_public_key())
+    except Exception:  # a broken key is reported by the channel's problems; the page still opens
+        return ""
 
 
 def _sub_errors(e: Any) -> dict[str, str]:
@@ -864,7 +895,7 @@ def subscription_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     values = subscription_values(request.POST)
     try:
-        domain.update_subscription(request.user, sub, subscription_input(values))
+        domain.update_subscription(request.user, sub, subscription_input(values, push=sub.push or None))
     except (FormError, domain.AlertError) as e:
         context = _subscription_context(request, values, _sub_errors(e), sub)
         return render(request, "alerts/subscription_edit.html", context, status=422)
@@ -884,3 +915,173 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "alerts/unsubscribe.html", {"sub": sub, "done": True})
     areas = [a.area for a in sub.areas.select_related("area", "area__parent")]
     return render(request, "alerts/unsubscribe.html", {"sub": sub, "areas": areas, "done": not sub.active})
+
+
+# --- Web Push: the service worker and a device's sign-up ---------------------------------------------
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "alerts" / "sw.js"
+# The worker is registered with this scope: it only shows notifications (no fetch handler), so the
+# alert pages are all it needs; the rest of the site is left alone.
+SERVICE_WORKER_SCOPE = "/canh-bao/"
+MAX_PUSH_JSON = 4000
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The Web Push service worker, from a URL inside its scope (browsers refuse a worker whose scope is
+    wider than its script's folder unless Service-Worker-Allowed says so)."""
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = SERVICE_WORKER_SCOPE
+    response["Cache-Control"] = "no-cache"  # browsers check for a new worker on every registration
+    return response
+
+
+def _push_endpoint(raw: str) -> str:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return ""
+    return str(data.get("endpoint", "")) if isinstance(data, dict) else ""
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> HttpResponse:
+    """This device's PushSubscription (as JSON in `push`) with the subscription form's areas, kinds,
+    quiet hours and consent: stored as a subscription on the "push" channel. The same device again
+    updates its subscription instead of adding a second one. Answers JSON for static/alerts/push.js."""
+    _require(has_perm(request.user, Perm.SUBSCRIBE_ALERTS), _("You may not receive alerts."))
+    me: Any = request.user
+    values = subscription_values(request.POST)
+    values["channels"] = [Channel.PUSH.value]
+    raw = (request.POST.get("push") or "")[:MAX_PUSH_JSON]
+    endpoint = _push_endpoint(raw)
+    same = (
+        Subscription.objects.filter(user=me, active=True, push__endpoint=endpoint).first()
+        if endpoint
+        else None
+    )
+    try:
+        data = subscription_input(values, push=raw)
+        sub = (
+            domain.update_subscription(request.user, same, data)
+            if same
+            else domain.subscribe(request.user, data)
+        )
+    except (FormError, domain.AlertError) as e:
+        errors = _sub_errors(e)
+        field = next((k for k in errors if k != "all"), "all")
+        return JsonResponse({"detail": errors["all"], "field": field}, status=422)
+    return JsonResponse(
+        {
+            "id": sub.pk,
+            "updated": same is not None,
+            "detail": _("This device will receive alerts as push notifications."),
+            "unsubscribe_url": reverse("alerts:unsubscribe", args=[sub.token]),
+        },
+        status=200 if same else 201,
+    )
+
+
+# --- subscribing without an account ------------------------------------------------------------------
+
+PUBLIC_CHANNELS = (Channel.EMAIL, Channel.SMS)
+HONEYPOT = "website"
+SIGNUP_SESSION_KEY = "alerts_signup_token"
+SIGNUP_REFUSED = "Không đăng ký được. Vui lòng tải lại trang và thử lại."
+SIGNUP_RATE_LIMITED = (
+    "Đã có quá nhiều lượt đăng ký từ địa chỉ mạng này hoặc cho địa chỉ nhận tin này trong thời gian ngắn. "
+    "Vui lòng thử lại sau khoảng {minutes} phút."
+)
+
+
+def _signup_limits() -> tuple[int, int, int]:
+    """(per network address, per email / phone, window in seconds)."""
+    from binhyen.alerts.channels.base import setting
+
+    return (
+        int(setting("ALERTS_SIGNUP_RATE_LIMIT", 10)),
+        int(setting("ALERTS_SIGNUP_ADDRESS_LIMIT", 3)),
+        int(setting("ALERTS_SIGNUP_RATE_WINDOW_SECONDS", 3600)),
+    )
+
+
+def _contact_keys(values: dict[str, Any]) -> list[str]:
+    """The addresses a sign-up would send to, normalised, for the per-address limit."""
+    keys = []
+    if Channel.EMAIL in values["channels"] and values.get("email"):
+        keys.append("email:" + values["email"].strip().lower())
+    if Channel.SMS in values["channels"] and values.get("phone"):
+        with contextlib.suppress(domain.AlertError):  # the form says so next to the field
+            keys.append("sms:" + domain.normalise_phone(values["phone"]))
+    return keys
+
+
+def _public_context(request: HttpRequest, values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    context = _subscription_context(request, values, errors, channels=PUBLIC_CHANNELS)
+    context.update(honeypot=HONEYPOT, subscriptions=[])
+    return context
+
+
+def _private_page(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"  # the confirmation holds the unsubscribe link
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def public_subscribe(request: HttpRequest) -> HttpResponse:
+    """A resident without an account subscribes by email or SMS: commune and villages, kinds, quiet
+    hours and the consent (never pre-ticked). Rate-limited per network address and per email / phone;
+    a honeypot field catches form-filling robots. The confirmation shows the one-click unsubscribe link."""
+    if request.method == "GET":
+        token = request.session.pop(SIGNUP_SESSION_KEY, "")
+        done = Subscription.objects.filter(token=token, active=True).first() if token else None
+        if done is not None:
+            areas = [a.area for a in done.areas.select_related("area", "area__parent")]
+            labels = dict(Channel.choices)
+            context = {
+                "sub": done,
+                "areas": areas,
+                "channels": [labels.get(c, c) for c in done.channels.split(",") if c],
+                "unsubscribe_url": request.build_absolute_uri(
+                    reverse("alerts:unsubscribe", args=[done.token])
+                ),
+            }
+            return _private_page(render(request, "alerts/public_subscribed.html", context))
+        values: dict[str, Any] = {
+            "areas": [],
+            "kinds": [],
+            "channels": [Channel.SMS.value],
+            "consent": False,
+            "commune": request.GET.get("commune", ""),
+        }
+        return render(request, "alerts/public_subscribe.html", _public_context(request, values, {}))
+    values = subscription_values(request.POST)
+    values["channels"] = [c for c in values["channels"] if c in {ch.value for ch in PUBLIC_CHANNELS}]
+    if request.POST.get(HONEYPOT):
+        errors = {"all": SIGNUP_REFUSED}
+        return render(
+            request, "alerts/public_subscribe.html", _public_context(request, values, errors), status=400
+        )
+    per_client, per_address, window = _signup_limits()
+    client = ratelimit.client_ip(request)
+    allowed = ratelimit.hit("alerts-signup", client, per_client, window)
+    for key in _contact_keys(values) if allowed else []:
+        allowed = ratelimit.hit("alerts-signup-address", key, per_address, window) and allowed
+    if not allowed:
+        errors = {"all": SIGNUP_RATE_LIMITED.format(minutes=max(1, window // 60))}
+        response = render(
+            request, "alerts/public_subscribe.html", _public_context(request, values, errors), status=429
+        )
+        response["Retry-After"] = str(window)
+        return response
+    try:
+        sub = domain.subscribe(request.user, subscription_input(values))
+    except (FormError, domain.AlertError) as e:
+        context = _public_context(request, values, _sub_errors(e))
+        return render(request, "alerts/public_subscribe.html", context, status=422)
+    request.session[SIGNUP_SESSION_KEY] = sub.token
+    response = redirect("alerts:public_subscribe")
+    response.status_code = 303
+    return response

@@ -141,6 +141,9 @@ def seed(password: str, progress: Callable[..., Any] | None = None) -> list[Demo
         from binhyen.demo.seed_datasets import seed_datasets
 
         seed_datasets((lambda items: progress(items, "Biểu mẫu số liệu mẫu")) if progress else None)
+        from binhyen.demo.seed_alerts import seed_alerts
+
+        seed_alerts((lambda items: progress(items, "Cảnh báo mẫu")) if progress else None)
     _rollups(progress)
     return ACCOUNTS
 
