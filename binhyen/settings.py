@@ -274,7 +274,7 @@ ALERTS_SEND_BATCH = int(os.environ.get("ALERTS_SEND_BATCH", "200"))
 ALERTS_SEND_THREADS = int(os.environ.get("ALERTS_SEND_THREADS", "16"))
 ALERTS_SENDERS_PER_CHANNEL = int(os.environ.get("ALERTS_SENDERS_PER_CHANNEL", "2"))
 ALERTS_TICK_SECONDS = int(os.environ.get("ALERTS_TICK_SECONDS", "60"))
-ALERTS_SIGNUP_RATE_LIMIT = int(os.environ.get("ALERTS_SIGNUP_RATE_LIMIT", "10"))  # public sign-ups per address
+ALERTS_SIGNUP_RATE_LIMIT = int(os.environ.get("ALERTS_SIGNUP_RATE_LIMIT", "10"))  # sign-ups per address
 ALERTS_SIGNUP_ADDRESS_LIMIT = int(os.environ.get("ALERTS_SIGNUP_ADDRESS_LIMIT", "3"))  # per email / phone
 ALERTS_SIGNUP_RATE_WINDOW_SECONDS = int(os.environ.get("ALERTS_SIGNUP_RATE_WINDOW_SECONDS", "3600"))
 
