@@ -15,10 +15,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db.models import Q
@@ -32,14 +32,16 @@ from binhyen.core import crypto
 PREFIX = {Channel.EMAIL: "mail", Channel.SMS: "tel", Channel.ZALO: "zalo", Channel.WEBHOOK: "hook"}
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
+    # A named tuple, not a dataclass: the fan-out makes one per recipient (100,000 for a wide alert).
     recipient: str
     channel: str
     user_id: int | None = None
     subscription_id: int | None = None
     member: bool = False
-    address: str = ""  # plaintext; encrypted when written
+    # Plaintext; encrypted when written. Empty for in-app deliveries and for Web Push, whose browser
+    # subscription the sender reads from the Subscription itself (it is stored there unencrypted).
+    address: str = ""
     quiet: tuple[datetime.time, datetime.time] | None = None
 
 
@@ -59,8 +61,14 @@ class Spec:
     to_camera_owners: bool = False
 
 
+@lru_cache(maxsize=4)
+def _keyed(secret: str) -> Any:
+    return hmac.new(secret.encode(), digestmod=hashlib.sha256)
+
+
 def address_key(channel: str, address: str) -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{channel}:{address}".encode(), hashlib.sha256)
+    digest = _keyed(settings.SECRET_KEY).copy()  # the key schedule once, not once per recipient
+    digest.update(f"{channel}:{address}".encode())
     return f"{PREFIX[Channel(channel)]}:{digest.hexdigest()[:32]}"
 
 
@@ -89,15 +97,35 @@ def chunk_size() -> int:
     return int(setting("ALERTS_FANOUT_CHUNK", 2000))
 
 
+def first_chunk_size() -> int:
+    """The first chunk is small, so its rows are written and the senders start within a second; the
+    rest follow in full chunks while the first messages leave."""
+    return max(1, min(chunk_size(), int(setting("ALERTS_FANOUT_FIRST_CHUNK", 200))))
+
+
+class _Sizes:
+    """Chunk sizes across every source of one resolution: the first small, then full ones."""
+
+    def __init__(self) -> None:
+        self.first = True
+
+    def next(self) -> int:
+        return first_chunk_size() if self.first else chunk_size()
+
+    def used(self) -> None:
+        self.first = False
+
+
 def targets(spec: Spec, resolve: bool = True) -> Iterator[list[Target]]:
     """Chunks of targets, members first (so a member keeps the member flag on their in-app delivery).
     resolve=False (estimates): no address is decrypted and no personal data read is audited."""
+    sizes = _Sizes()
     if spec.to_members:
-        yield from _members(spec, resolve)
+        yield from _members(spec, resolve, sizes)
     if spec.to_subscribers:
-        yield from _subscribers(spec, resolve)
+        yield from _subscribers(spec, resolve, sizes)
     if spec.to_camera_owners:
-        yield from _camera_owners(spec)
+        yield from _camera_owners(spec, sizes)
 
 
 # --- members ----------------------------------------------------------------------------------------
@@ -122,9 +150,10 @@ def organisations(spec: Spec) -> list[Any]:
     return [found[k] for k in sorted(found)]
 
 
-def _members(spec: Spec, resolve: bool) -> Iterator[list[Target]]:
+def _members(spec: Spec, resolve: bool, sizes: _Sizes | None = None) -> Iterator[list[Target]]:
     from binhyen.organisations import domain as orgs
 
+    sizes = sizes or _Sizes()
     seen: set[int] = set()
     for org in organisations(spec):
         chunk: list[Target] = []
@@ -147,10 +176,12 @@ def _members(spec: Spec, resolve: bool) -> Iterator[list[Target]]:
                         )
                 else:
                     chunk.append(Target(f"person:{person.pk}", Channel.SMS, member=True))
-            if len(chunk) >= chunk_size():
+            if len(chunk) >= sizes.next():
+                sizes.used()
                 yield chunk
                 chunk = []
         if chunk:
+            sizes.used()
             yield chunk
 
 
@@ -164,48 +195,70 @@ def matching_subscriptions(spec: Spec) -> Any:
     )
 
 
+# What the fan-out reads of a subscription: tuples, not model instances (no audit snapshot, no model
+# __init__ for each of 100,000 subscribers).
+SUBSCRIPTION_FIELDS = (
+    "pk",
+    "user_id",
+    "channels",
+    "email_enc",
+    "phone_enc",
+    "zalo_enc",
+    "webhook_url",
+    "push",
+    "quiet_start",
+    "quiet_end",
+)
+
+
 def subscription_targets(sub: Subscription, resolve: bool = True) -> list[Target]:
-    quiet = (sub.quiet_start, sub.quiet_end) if sub.quiet_start and sub.quiet_end else None
+    return _subscription_targets(tuple(getattr(sub, f) for f in SUBSCRIPTION_FIELDS), resolve)
+
+
+def _subscription_targets(row: tuple[Any, ...], resolve: bool = True) -> list[Target]:
+    pk, user_id, channels, email_enc, phone_enc, zalo_enc, webhook_url, push, quiet_start, quiet_end = row
+    quiet = (quiet_start, quiet_end) if quiet_start and quiet_end else None
     out: list[Target] = []
-    for channel in [c for c in sub.channels.split(",") if c]:
-        common: dict[str, Any] = {"subscription_id": sub.pk, "user_id": sub.user_id, "quiet": quiet}
+    for channel in channels.split(","):
+        if not channel:
+            continue
         if channel == Channel.WEB:
-            if sub.user_id:
-                out.append(
-                    Target(f"user:{sub.user_id}", Channel.WEB, user_id=sub.user_id, subscription_id=sub.pk)
-                )
+            if user_id:
+                out.append(Target(f"user:{user_id}", Channel.WEB, user_id=user_id, subscription_id=pk))
         elif channel == Channel.PUSH:
-            if sub.push.get("endpoint"):
-                out.append(Target(f"sub:{sub.pk}", Channel.PUSH, address=json.dumps(sub.push), **common))
+            if push and push.get("endpoint"):
+                # No address in the outbox: the sender reads the browser's subscription from `push`.
+                out.append(Target(f"sub:{pk}", Channel.PUSH, user_id, pk, False, "", quiet))
         elif channel in PREFIX:
-            enc = {"email": sub.email_enc, "sms": sub.phone_enc, "zalo": sub.zalo_enc}.get(channel, "")
             if channel == Channel.WEBHOOK:
-                address = sub.webhook_url
-            elif not enc:
-                continue
-            elif not resolve:
-                out.append(Target(f"sub:{sub.pk}", channel, **common))
-                continue
+                address = webhook_url
             else:
+                enc = {Channel.EMAIL: email_enc, Channel.SMS: phone_enc}.get(channel, zalo_enc)
+                if not enc:
+                    continue
+                if not resolve:
+                    out.append(Target(f"sub:{pk}", channel, user_id, pk, False, "", quiet))
+                    continue
                 address = crypto.decrypt(enc)
             if address and not address.startswith("⟨"):
-                out.append(Target(address_key(channel, address), channel, address=address, **common))
+                out.append(Target(address_key(channel, address), channel, user_id, pk, False, address, quiet))
     return out
 
 
-def _subscribers(spec: Spec, resolve: bool) -> Iterator[list[Target]]:
-    qs = matching_subscriptions(spec).order_by("pk")
+def _subscribers(spec: Spec, resolve: bool, sizes: _Sizes | None = None) -> Iterator[list[Target]]:
+    sizes = sizes or _Sizes()
+    qs = matching_subscriptions(spec).order_by("pk").values_list(*SUBSCRIPTION_FIELDS)
     last = 0
-    size = chunk_size()
     while True:
-        subs = list(qs.filter(pk__gt=last)[:size])
-        if not subs:
+        rows = list(qs.filter(pk__gt=last)[: sizes.next()])
+        if not rows:
             return
-        last = subs[-1].pk
+        last = rows[-1][0]
         chunk: list[Target] = []
-        for sub in subs:
-            chunk.extend(subscription_targets(sub, resolve))
+        for row in rows:
+            chunk.extend(_subscription_targets(row, resolve))
         if chunk:
+            sizes.used()
             yield chunk
 
 
@@ -243,11 +296,15 @@ def overlap_down(paths: list[str], column: str = "area_path") -> Q:
     return query
 
 
-def _camera_owners(spec: Spec) -> Iterator[list[Target]]:
+def _camera_owners(spec: Spec, sizes: _Sizes | None = None) -> Iterator[list[Target]]:
+    sizes = sizes or _Sizes()
     ids = camera_owner_ids(spec)
-    size = chunk_size()
-    for i in range(0, len(ids), size):
+    i = 0
+    while i < len(ids):
+        size = sizes.next()
+        sizes.used()
         yield [Target(f"user:{pk}", Channel.WEB, user_id=pk) for pk in ids[i : i + size]]
+        i += size
 
 
 def estimate(spec: Spec) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from binhyen.audit import domain as audit
 @task()
 def fanout_task(alert_id: int) -> int:
     with audit.acting_as("task: alert fan-out"):
-        return outbox.fanout(alert_id)
+        return outbox.fanout(alert_id, send_first=True)
 
 
 @task()
