@@ -209,3 +209,14 @@ def test_incremental_updates_match_the_rebuild(bao_loc: None, make_user: Any) ->
     data = stats_summary.build(areas.get_area(LAM_DONG).path, periods.parse("2021"))
     figure = data.figure("tips_valuable")
     assert figure is not None and figure.value == 404
+
+
+def test_baoloc_2021_dashboard_shows_entered_figures(bao_loc: None, client: Any, make_user: Any) -> None:
+    client.force_login(
+        make_user("province_analyst", LAM_DONG), backend="binhyen.accounts.backends.LockoutModelBackend"
+    )
+    page = client.get(f"/thong-ke/?area={LAM_DONG}&period=2021")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-indicator="plans_issued"' in text
+    assert ">115<" in text

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from binhyen.datasets.models import DataElement, DataValue, ValueType
@@ -81,6 +82,7 @@ def entered_figures(path: str, period: Any) -> list[Any]:
             last.get(code, 0.0),
             percent=code in percent,
             group=str(_("Entered in data sets")),
+            drill=reverse("datasets:index"),
         )
         for code in shown
     ]

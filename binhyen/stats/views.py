@@ -47,7 +47,8 @@ def _card(f: query.Figure, sel: domain.Selection) -> dict[str, Any]:
     return {
         "figure": f,
         "stock": getattr(ind, "kind", "") == registry.STOCK,
-        "drill": f.drill or domain.drill(code, sel),
+        # Figures no indicator describes carry their own link (or none).
+        "drill": f.drill if f.group else domain.drill(code, sel),
         "vs_last_year": domain.change_text(f.vs_last_year, _("the same period last year")),
         "vs_previous": domain.change_text(f.vs_previous, _("the previous period")),
         "down_is_good": f.code.startswith("incidents")
