@@ -17,13 +17,13 @@ def _resident(user: object) -> bool:
     return not _staff(user)
 
 
-nav.register("alerts", _("Alerts"), "alerts:list", icon="🔔", order=33, check=_staff, active_for=("alerts:",))
+nav.register("alerts", _("Alerts"), "alerts:list", icon="⚠", order=33, check=_staff, active_for=("alerts:",))
 nav.register(
     "alerts_inbox",
     _("My alerts"),
     "alerts:inbox",
     perm=Perm.SUBSCRIBE_ALERTS,
-    icon="🔔",
+    icon="⚠",
     order=34,
     check=_resident,
     active_for=("alerts:",),
