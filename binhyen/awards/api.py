@@ -9,28 +9,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from binhyen.accounts.permissions import Perm, scope
 from binhyen.api.auth import STAFF_AUTH
 from binhyen.api.pagination import PageParams, page
-from binhyen.api.problems import ApiProblem, forbidden
+from binhyen.api.problems import forbidden
+from binhyen.api.registry import area_by_code, problems, scoped_counts
 from binhyen.areas.models import Area
 from binhyen.awards import domain
 from binhyen.awards.models import AwardProposal
 
 router = Router(tags=["awards"])
-
-
-def _problem(e: domain.AwardError) -> ApiProblem:
-    if e.status == 422:
-        return ApiProblem(422, e.message, errors=[{"field": e.field, "message": e.message}])
-    return ApiProblem(e.status, e.message)
-
-
-def _area(code: str) -> Area:
-    area = Area.objects.filter(code=code.strip()).select_related("parent").first()
-    if area is None:
-        raise ApiProblem(404, f"Không có đơn vị hành chính mã «{code}».")
-    return area
 
 
 class ProposalOut(Schema):
@@ -193,6 +180,11 @@ def counts_out(c: domain.Counts) -> dict[str, Any]:
     }
 
 
+def _visible_counts(user: Any, start: datetime.date | None, end: datetime.date | None) -> domain.Counts:
+    qs = domain.filter_proposals(domain.visible_proposals(user), domain.Filters(start=start, end=end))
+    return domain.summarise(qs, None, start, end)
+
+
 def _require_view(request: HttpRequest, area: Area | None = None) -> None:
     if not domain.can_view(request.user, area):
         raise forbidden()
@@ -200,20 +192,18 @@ def _require_view(request: HttpRequest, area: Area | None = None) -> None:
 
 def _get(request: HttpRequest, proposal_id: int) -> AwardProposal:
     _require_view(request)
-    try:
+    with problems(domain.AwardError):
         return domain.get_proposal(request.user, proposal_id)
-    except domain.AwardError as e:
-        raise _problem(e) from None
 
 
 @router.get("/proposals", response=ProposalList, auth=STAFF_AUTH, summary="Danh sách đề nghị khen thưởng")
 def list_award_proposals(
     request: HttpRequest, filters: Query[ProposalFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    area = _area(filters.area) if filters.area else None
+    area = area_by_code(filters.area) if filters.area else None
     _require_view(request, area)
     f = domain.Filters(area=area, start=filters.from_, end=filters.to, year=filters.year)
-    try:
+    with problems(domain.AwardError):
         domain.check_period(f.start, f.end)
         if filters.award_kind:
             code = domain.kind_code(filters.award_kind)
@@ -226,8 +216,6 @@ def list_award_proposals(
             if filters.status not in domain.STATUS_CODES:
                 raise domain.AwardError(f"Không có trạng thái «{filters.status}».", "status")
             f.status = filters.status
-    except domain.AwardError as e:
-        raise _problem(e) from None
     return page(domain.filter_proposals(domain.visible_proposals(request.user), f), paging, proposal_out)
 
 
@@ -239,24 +227,19 @@ def list_award_proposals(
     summary="Số đề nghị khen thưởng theo hình thức và trạng thái trong kỳ",
 )
 def award_counts(request: HttpRequest, params: Query[CountParams]) -> dict[str, Any]:
-    try:
-        if params.area:
-            area = _area(params.area)
-            _require_view(request, area)
-            return counts_out(domain.counts(area, params.from_, params.to))
-        _require_view(request)
-        roots = scope(request.user, Perm.VIEW_MOVEMENT)
-        if roots is None:
-            return counts_out(domain.counts(None, params.from_, params.to))
-        if len(roots) == 1:
-            return counts_out(domain.counts(roots[0], params.from_, params.to))
-        domain.check_period(params.from_, params.to)
-        qs = domain.filter_proposals(
-            domain.visible_proposals(request.user), domain.Filters(start=params.from_, end=params.to)
+    with problems(domain.AwardError):
+        return counts_out(
+            scoped_counts(
+                request,
+                params.area,
+                params.from_,
+                params.to,
+                require_view=_require_view,
+                counts=domain.counts,
+                check_period=domain.check_period,
+                summarise_visible=_visible_counts,
+            )
         )
-        return counts_out(domain.summarise(qs, None, params.from_, params.to))
-    except domain.AwardError as e:
-        raise _problem(e) from None
 
 
 @router.post(
@@ -264,10 +247,8 @@ def award_counts(request: HttpRequest, params: Query[CountParams]) -> dict[str, 
 )
 def create_award_proposal(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
     data = domain.ProposalInput(**{**payload.model_dump(), "village": payload.village or ""})
-    try:
+    with problems(domain.AwardError):
         proposal = domain.create_proposal(request.user, data)
-    except domain.AwardError as e:
-        raise _problem(e) from None
     return Status(201, proposal_out(proposal))
 
 
@@ -295,10 +276,8 @@ def update_award_proposal(request: HttpRequest, proposal_id: int, payload: Propo
         elif value is None:
             continue
         setattr(data, name, value)
-    try:
+    with problems(domain.AwardError):
         return proposal_out(domain.update_proposal(request.user, proposal, data))
-    except domain.AwardError as e:
-        raise _problem(e) from None
 
 
 @router.delete(
@@ -306,10 +285,8 @@ def update_award_proposal(request: HttpRequest, proposal_id: int, payload: Propo
 )
 def delete_award_proposal(request: HttpRequest, proposal_id: int) -> Status[None]:
     proposal = _get(request, proposal_id)
-    try:
+    with problems(domain.AwardError):
         domain.delete_proposal(request.user, proposal)
-    except domain.AwardError as e:
-        raise _problem(e) from None
     return Status(204, None)
 
 
@@ -318,10 +295,8 @@ def delete_award_proposal(request: HttpRequest, proposal_id: int) -> Status[None
 )
 def submit_award_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     proposal = _get(request, proposal_id)
-    try:
+    with problems(domain.AwardError):
         return proposal_out(domain.submit(request.user, proposal))
-    except domain.AwardError as e:
-        raise _problem(e) from None
 
 
 @router.post(
@@ -332,10 +307,8 @@ def submit_award_proposal(request: HttpRequest, proposal_id: int) -> dict[str, A
 )
 def approve_award_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     proposal = _get(request, proposal_id)
-    try:
+    with problems(domain.AwardError):
         return proposal_out(domain.approve(request.user, proposal))
-    except domain.AwardError as e:
-        raise _problem(e) from None
 
 
 @router.post(
@@ -346,10 +319,8 @@ def approve_award_proposal(request: HttpRequest, proposal_id: int) -> dict[str, 
 )
 def reject_award_proposal(request: HttpRequest, proposal_id: int, payload: RejectIn) -> dict[str, Any]:
     proposal = _get(request, proposal_id)
-    try:
+    with problems(domain.AwardError):
         return proposal_out(domain.reject(request.user, proposal, payload.reason))
-    except domain.AwardError as e:
-        raise _problem(e) from None
 
 
 @router.post(
@@ -361,7 +332,5 @@ def reject_award_proposal(request: HttpRequest, proposal_id: int, payload: Rejec
 def decide_award_proposal(request: HttpRequest, proposal_id: int, payload: DecideIn) -> dict[str, Any]:
     proposal = _get(request, proposal_id)
     decision = domain.Decision(payload.decision_number, payload.decision_date, payload.issuing_authority)
-    try:
+    with problems(domain.AwardError):
         return proposal_out(domain.decide(request.user, proposal, decision))
-    except domain.AwardError as e:
-        raise _problem(e) from None

@@ -8,19 +8,17 @@ nominee and year as an existing proposal, or an earlier row, is rejected.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
-from binhyen.areas.imports import ImportFileError, RowError, read_table
-from binhyen.areas.models import Area, Level
+from binhyen.areas.imports import ImportFileError, RowError
+from binhyen.areas.models import Area
 from binhyen.awards import domain
 from binhyen.awards.models import AwardProposal
+from binhyen.core import importrows
+from binhyen.core.importrows import BadCell, Column
 from binhyen.core.text import fold
 
 MAX_ROWS = 5_000
@@ -28,15 +26,6 @@ MAX_BYTES = 2 * 1024 * 1024
 
 __all__ = ["COLUMNS", "MAX_BYTES", "MAX_ROWS", "ImportFileError", "Report", "RowError", "import_proposals",
            "read", "template_csv"]  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    aliases: tuple[str, ...]
-    required: bool = False
-    help: str = ""
 
 
 COLUMNS: list[Column] = [
@@ -63,81 +52,23 @@ TEMPLATE_EXAMPLE = ["Tập thể", "Tổ bảo vệ ANTT thôn Phú Thạnh", ""
 
 
 def template_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.header for c in COLUMNS])
-    writer.writerow(TEMPLATE_EXAMPLE)
-    return out.getvalue()
+    """The CSV template (without BOM): the Vietnamese headers and one example row."""
+    return importrows.template_csv(COLUMNS, TEMPLATE_EXAMPLE)
 
 
 @dataclass
-class Report:
-    created: int = 0
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class Report(importrows.Report):
     proposals: list[AwardProposal] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def rejected_rows(self) -> int:
-        return len({e.row for e in self.errors})
 
 
 def read(content: bytes, filename: str) -> list[dict[str, str]]:
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(f"Tệp quá lớn (tối đa {MAX_BYTES // (1024 * 1024)} MB).")
-    return read_table(content, filename)
-
-
-def _key(header: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(header)).split())
-
-
-def _columns(header: list[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    by_alias = {_key(a): c.key for c in COLUMNS for a in (c.header, *c.aliases)}
-    for h in header:
-        key = by_alias.get(_key(h))
-        if key and key not in found:
-            found[key] = h
-    return found
-
-
-class _Bad(Exception):
-    def __init__(self, column: str, message: str) -> None:
-        self.column, self.message = column, message
-
-
-def _village_lookup(commune: Area) -> Callable[[str], Area | None]:
-    villages = list(Area.objects.filter(parent=commune, level=Level.VILLAGE))
-    by_code = {v.code: v for v in villages}
-    by_code.update({v.code.rsplit("-", 1)[-1]: v for v in villages})
-    by_name = {v.search_key: v for v in villages}
-
-    def find(value: str) -> Area | None:
-        text = value.strip()
-        if not text:
-            return None
-        village = by_code.get(text) or by_name.get(fold(text))
-        if village is None:
-            raise _Bad(HEADER["village"], f"Không có thôn/tổ dân phố «{text}» trong {commune.name}.")
-        return village
-
-    return find
+    return importrows.read(content, filename, MAX_BYTES)
 
 
 def _input(commune: Area, row: dict[str, str], cols: dict[str, str], village_of: Any) -> domain.ProposalInput:
-    def get(key: str) -> str:
-        return row.get(cols[key], "") if key in cols else ""
+    get = importrows.cell_reader(row, cols)
 
-    def parsed(key: str, parse: Callable[[], Any]) -> Any:
-        try:
-            return parse()
-        except domain.AwardError as e:
-            raise _Bad(HEADER[key], e.message) from None
+    parsed = importrows.parsed_cell(HEADER, domain.AwardError)
 
     village = village_of(get("village"))
     return domain.ProposalInput(
@@ -155,26 +86,18 @@ def _input(commune: Area, row: dict[str, str], cols: dict[str, str], village_of:
 def import_proposals(user: Any, commune: Area, table: list[dict[str, str]]) -> Report:
     """Record every row as a draft proposal of `commune`, or nothing if any row is rejected."""
     report = Report(rows=len(table))
-    if commune.level != Level.COMMUNE:
-        report.errors.append(RowError(0, "Xã/phường", "Chỉ nhập vào một xã, phường hoặc đặc khu."))
+    cols = importrows.check_file(
+        report,
+        commune,
+        table,
+        allowed=lambda: domain.can_propose(user, commune=commune),
+        denied=f"Bạn không có quyền lập đề nghị khen thưởng ở {commune.name}.",
+        columns=COLUMNS,
+        max_rows=MAX_ROWS,
+    )
+    if cols is None:
         return report
-    if not domain.can_propose(user, commune=commune):
-        message = f"Bạn không có quyền lập đề nghị khen thưởng ở {commune.name}."
-        report.errors.append(RowError(0, "Xã/phường", message))
-        return report
-    if len(table) > MAX_ROWS:
-        message = f"Tệp có {len(table):,} dòng; tối đa {MAX_ROWS:,} dòng một lần.".replace(",", ".")
-        report.errors.append(RowError(0, "—", message))
-        return report
-    cols = _columns(list(table[0]) if table else [])
-    missing = [c.header for c in COLUMNS if c.required and c.key not in cols]
-    if missing:
-        names = ", ".join(f"«{m}»" for m in missing)
-        report.errors.append(
-            RowError(1, missing[0], f"Thiếu cột {names}. Hãy dùng tệp mẫu (dòng tiêu đề tiếng Việt).")
-        )
-        return report
-    village_of = _village_lookup(commune)
+    village_of = importrows.village_lookup(commune, HEADER["village"])
     existing = {
         (fold(n), k, y)
         for n, k, y in AwardProposal.objects.filter(commune=commune).values_list(
@@ -187,11 +110,8 @@ def import_proposals(user: Any, commune: Area, table: list[dict[str, str]]) -> R
         try:
             data = _input(commune, row, cols, village_of)
             values = domain.clean(data)
-        except _Bad as bad:
-            report.errors.append(RowError(number, bad.column, bad.message))
-            continue
-        except domain.AwardError as e:
-            report.errors.append(RowError(number, FIELD_COLUMN.get(e.field, e.field or "—"), e.message))
+        except (BadCell, domain.AwardError) as e:
+            report.errors.append(importrows.row_error(number, e, FIELD_COLUMN))
             continue
         key = (fold(values["nominee_name"]), values["award_kind"], values["year"])
         if key in existing:

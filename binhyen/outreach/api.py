@@ -9,28 +9,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from binhyen.accounts.permissions import Perm, scope
 from binhyen.api.auth import STAFF_AUTH
 from binhyen.api.pagination import PageParams, page
-from binhyen.api.problems import ApiProblem, forbidden
+from binhyen.api.problems import forbidden
+from binhyen.api.registry import area_by_code, problems, scoped_counts
 from binhyen.areas.models import Area
 from binhyen.outreach import domain
 from binhyen.outreach.models import OutreachSession
 
 router = Router(tags=["outreach"])
-
-
-def _problem(e: domain.OutreachError) -> ApiProblem:
-    if e.status == 422:
-        return ApiProblem(422, e.message, errors=[{"field": e.field, "message": e.message}])
-    return ApiProblem(e.status, e.message)
-
-
-def _area(code: str) -> Area:
-    area = Area.objects.filter(code=code.strip()).select_related("parent").first()
-    if area is None:
-        raise ApiProblem(404, f"Không có đơn vị hành chính mã «{code}».")
-    return area
 
 
 class SessionOut(Schema):
@@ -161,6 +148,11 @@ def counts_out(c: domain.Counts) -> dict[str, Any]:
     }
 
 
+def _visible_counts(user: Any, start: datetime.date | None, end: datetime.date | None) -> domain.Counts:
+    qs = domain.filter_sessions(domain.visible_sessions(user), domain.Filters(start=start, end=end))
+    return domain.summarise(qs, None, start, end)
+
+
 def _require_view(request: HttpRequest, area: Area | None = None) -> None:
     if not domain.can_view(request.user, area):
         raise forbidden()
@@ -168,28 +160,24 @@ def _require_view(request: HttpRequest, area: Area | None = None) -> None:
 
 def _get(request: HttpRequest, session_id: int) -> OutreachSession:
     _require_view(request)
-    try:
+    with problems(domain.OutreachError):
         return domain.get_session(request.user, session_id)
-    except domain.OutreachError as e:
-        raise _problem(e) from None
 
 
 @router.get("/sessions", response=SessionList, auth=STAFF_AUTH, summary="Danh sách buổi tuyên truyền")
 def list_outreach_sessions(
     request: HttpRequest, filters: Query[SessionFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    area = _area(filters.area) if filters.area else None
+    area = area_by_code(filters.area) if filters.area else None
     _require_view(request, area)
     f = domain.Filters(area=area, start=filters.from_, end=filters.to)
-    try:
+    with problems(domain.OutreachError):
         domain.check_period(f.start, f.end)
         if filters.topic:
             code = domain.topic_code(filters.topic)
             if code is None:
                 raise domain.OutreachError(f"Không có chủ đề «{filters.topic}».", "topic")
             f.topic = code
-    except domain.OutreachError as e:
-        raise _problem(e) from None
     return page(domain.filter_sessions(domain.visible_sessions(request.user), f), paging, session_out)
 
 
@@ -198,33 +186,26 @@ def list_outreach_sessions(
     summary="Số buổi, số người tham dự, số tờ rơi theo chủ đề trong kỳ",
 )  # fmt: skip
 def outreach_counts(request: HttpRequest, params: Query[CountParams]) -> dict[str, Any]:
-    try:
-        if params.area:
-            area = _area(params.area)
-            _require_view(request, area)
-            return counts_out(domain.counts(area, params.from_, params.to))
-        _require_view(request)
-        roots = scope(request.user, Perm.VIEW_MOVEMENT)
-        if roots is None:
-            return counts_out(domain.counts(None, params.from_, params.to))
-        if len(roots) == 1:
-            return counts_out(domain.counts(roots[0], params.from_, params.to))
-        domain.check_period(params.from_, params.to)
-        qs = domain.filter_sessions(
-            domain.visible_sessions(request.user), domain.Filters(start=params.from_, end=params.to)
+    with problems(domain.OutreachError):
+        return counts_out(
+            scoped_counts(
+                request,
+                params.area,
+                params.from_,
+                params.to,
+                require_view=_require_view,
+                counts=domain.counts,
+                check_period=domain.check_period,
+                summarise_visible=_visible_counts,
+            )
         )
-        return counts_out(domain.summarise(qs, None, params.from_, params.to))
-    except domain.OutreachError as e:
-        raise _problem(e) from None
 
 
 @router.post("/sessions", response={201: SessionOut}, auth=STAFF_AUTH, summary="Ghi một buổi tuyên truyền")
 def create_outreach_session(request: HttpRequest, payload: SessionIn) -> Status[dict[str, Any]]:
     data = domain.SessionInput(**{**payload.model_dump(), "village": payload.village or ""})
-    try:
+    with problems(domain.OutreachError):
         session = domain.create_session(request.user, data)
-    except domain.OutreachError as e:
-        raise _problem(e) from None
     return Status(201, session_out(session))
 
 
@@ -250,10 +231,8 @@ def update_outreach_session(request: HttpRequest, session_id: int, payload: Sess
         elif value is None:
             continue
         setattr(data, name, value)
-    try:
+    with problems(domain.OutreachError):
         return session_out(domain.update_session(request.user, session, data))
-    except domain.OutreachError as e:
-        raise _problem(e) from None
 
 
 @router.delete(
@@ -261,8 +240,6 @@ def update_outreach_session(request: HttpRequest, session_id: int, payload: Sess
 )
 def delete_outreach_session(request: HttpRequest, session_id: int) -> Status[None]:
     session = _get(request, session_id)
-    try:
+    with problems(domain.OutreachError):
         domain.delete_session(request.user, session)
-    except domain.OutreachError as e:
-        raise _problem(e) from None
     return Status(204, None)

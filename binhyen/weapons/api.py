@@ -10,28 +10,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from binhyen.accounts.permissions import Perm, scope
 from binhyen.api.auth import STAFF_AUTH
 from binhyen.api.pagination import PageParams, page
-from binhyen.api.problems import ApiProblem, forbidden
+from binhyen.api.problems import forbidden
+from binhyen.api.registry import area_by_code, problems, scoped_counts
 from binhyen.areas.models import Area
 from binhyen.weapons import domain
 from binhyen.weapons.models import WeaponSurrender
 
 router = Router(tags=["weapons"])
-
-
-def _problem(e: domain.WeaponError) -> ApiProblem:
-    if e.status == 422:
-        return ApiProblem(422, e.message, errors=[{"field": e.field, "message": e.message}])
-    return ApiProblem(e.status, e.message)
-
-
-def _area(code: str) -> Area:
-    area = Area.objects.filter(code=code.strip()).select_related("parent").first()
-    if area is None:
-        raise ApiProblem(404, f"Không có đơn vị hành chính mã «{code}».")
-    return area
 
 
 class SurrenderOut(Schema):
@@ -179,6 +166,11 @@ def counts_out(c: domain.Counts) -> dict[str, Any]:
     }
 
 
+def _visible_counts(user: Any, start: datetime.date | None, end: datetime.date | None) -> domain.Counts:
+    qs = domain.filter_surrenders(domain.visible_surrenders(user), domain.Filters(start=start, end=end))
+    return domain.summarise(qs, None, start, end)
+
+
 def _require_view(request: HttpRequest, area: Area | None = None) -> None:
     if not domain.can_view(request.user, area):
         raise forbidden()
@@ -186,28 +178,24 @@ def _require_view(request: HttpRequest, area: Area | None = None) -> None:
 
 def _get(request: HttpRequest, surrender_id: int) -> WeaponSurrender:
     _require_view(request)
-    try:
+    with problems(domain.WeaponError):
         return domain.get_surrender(request.user, surrender_id)
-    except domain.WeaponError as e:
-        raise _problem(e) from None
 
 
 @router.get("/surrenders", response=SurrenderList, auth=STAFF_AUTH, summary="Danh sách lượt giao nộp vũ khí")
 def list_weapon_surrenders(
     request: HttpRequest, filters: Query[SurrenderFilters], paging: Query[PageParams]
 ) -> dict[str, Any]:
-    area = _area(filters.area) if filters.area else None
+    area = area_by_code(filters.area) if filters.area else None
     _require_view(request, area)
     f = domain.Filters(area=area, start=filters.from_, end=filters.to, campaign=filters.campaign or "")
-    try:
+    with problems(domain.WeaponError):
         domain.check_period(f.start, f.end)
         if filters.item_type:
             code = domain.type_code(filters.item_type)
             if code is None:
                 raise domain.WeaponError(f"Không có loại «{filters.item_type}».", "item_type")
             f.item_type = code
-    except domain.WeaponError as e:
-        raise _problem(e) from None
     return page(domain.filter_surrenders(domain.visible_surrenders(request.user), f), paging, surrender_out)
 
 
@@ -219,24 +207,19 @@ def list_weapon_surrenders(
     summary="Số vũ khí, vật liệu nổ thu hồi theo loại và số gạo đã hỗ trợ trong kỳ",
 )
 def weapon_counts(request: HttpRequest, params: Query[CountParams]) -> dict[str, Any]:
-    try:
-        if params.area:
-            area = _area(params.area)
-            _require_view(request, area)
-            return counts_out(domain.counts(area, params.from_, params.to))
-        _require_view(request)
-        roots = scope(request.user, Perm.VIEW_MOVEMENT)
-        if roots is None:
-            return counts_out(domain.counts(None, params.from_, params.to))
-        if len(roots) == 1:
-            return counts_out(domain.counts(roots[0], params.from_, params.to))
-        domain.check_period(params.from_, params.to)
-        qs = domain.filter_surrenders(
-            domain.visible_surrenders(request.user), domain.Filters(start=params.from_, end=params.to)
+    with problems(domain.WeaponError):
+        return counts_out(
+            scoped_counts(
+                request,
+                params.area,
+                params.from_,
+                params.to,
+                require_view=_require_view,
+                counts=domain.counts,
+                check_period=domain.check_period,
+                summarise_visible=_visible_counts,
+            )
         )
-        return counts_out(domain.summarise(qs, None, params.from_, params.to))
-    except domain.WeaponError as e:
-        raise _problem(e) from None
 
 
 @router.post("/surrenders", response={201: SurrenderOut}, auth=STAFF_AUTH, summary="Ghi một lượt giao nộp")
@@ -244,10 +227,8 @@ def create_weapon_surrender(request: HttpRequest, payload: SurrenderIn) -> Statu
     data = domain.SurrenderInput(
         **{**payload.model_dump(), "village": payload.village or "", "received_by": payload.received_by or ""}
     )
-    try:
+    with problems(domain.WeaponError):
         surrender = domain.create_surrender(request.user, data)
-    except domain.WeaponError as e:
-        raise _problem(e) from None
     return Status(201, surrender_out(surrender))
 
 
@@ -277,10 +258,8 @@ def update_weapon_surrender(
         elif value is None:
             continue
         setattr(data, name, value)
-    try:
+    with problems(domain.WeaponError):
         return surrender_out(domain.update_surrender(request.user, surrender, data))
-    except domain.WeaponError as e:
-        raise _problem(e) from None
 
 
 @router.delete(
@@ -288,8 +267,6 @@ def update_weapon_surrender(
 )
 def delete_weapon_surrender(request: HttpRequest, surrender_id: int) -> Status[None]:
     surrender = _get(request, surrender_id)
-    try:
+    with problems(domain.WeaponError):
         domain.delete_surrender(request.user, surrender)
-    except domain.WeaponError as e:
-        raise _problem(e) from None
     return Status(204, None)

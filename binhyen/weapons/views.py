@@ -15,19 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from binhyen.accounts.permissions import Perm, has_perm, scope
-from binhyen.areas.models import Area, Level
-from binhyen.audit import domain as audit
-from binhyen.audit.models import Action
+from binhyen.accounts.permissions import Perm, has_perm
+from binhyen.areas.models import Area
 from binhyen.weapons import domain, exports, imports
 from binhyen.weapons.models import WeaponSurrender
-from binhyen.web.uploads import attachment, run_import
-from binhyen.web.views import area_or_404
+from binhyen.web import registry
+from binhyen.web.uploads import attachment, import_page, xlsx_export
 
 PAGE_SIZE = 50
 FILTER_KEYS = ("area", "from", "to", "item_type", "campaign")
-MAX_COMMUNE_CHOICES = 400
-MAX_VILLAGE_GROUPS = 30
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -51,64 +47,23 @@ def _require_manage(request: HttpRequest, surrender: WeaponSurrender) -> None:
         )
 
 
-def _area_choices(user: Any) -> list[tuple[str, str]]:
-    roots = scope(user, Perm.VIEW_MOVEMENT)
-    if not roots:
-        return []
-    choices: list[tuple[str, str]] = []
-    for root in roots:
-        choices.append((root.code, root.name))
-        children = Area.objects.filter(parent=root).order_by("path")
-        if root.level == Level.PROVINCE:
-            children = children.filter(level=Level.COMMUNE)
-        choices += [(a.code, f"— {a.name}") for a in children[:MAX_COMMUNE_CHOICES]]
-    return choices
-
-
 def _communes(user: Any) -> list[Area] | None:
-    """Communes where the user may record surrenders; None: anywhere (the form asks for a code)."""
-    roots = scope(user, Perm.MANAGE_MOVEMENT)
-    if roots is None:
-        return None
-    found: dict[int, Area] = {}
-    for root in roots:
-        if root.level == Level.COMMUNE:
-            found[root.pk] = root
-        elif root.level == Level.PROVINCE:
-            for a in Area.objects.filter(parent=root, level=Level.COMMUNE)[:MAX_COMMUNE_CHOICES]:
-                found[a.pk] = a
-    return sorted(found.values(), key=lambda a: a.path)
-
-
-def _village_groups(communes: list[Area] | None, selected: str) -> list[tuple[Area, list[Area]]]:
-    if communes is None or len(communes) > MAX_VILLAGE_GROUPS:
-        chosen = Area.objects.filter(code=selected.strip(), level=Level.COMMUNE).first() if selected else None
-        communes = [chosen] if chosen else []
-    return [(c, list(c.children.all())) for c in communes]
+    return registry.communes_in_scope(user, Perm.MANAGE_MOVEMENT)
 
 
 def _filters(request: HttpRequest) -> tuple[dict[str, str], dict[str, str], domain.Filters]:
     """The list's filters from the query string; bad values become messages, never a 500."""
-    user = request.user
-    values = {k: (request.GET.get(k) or "").strip()[:100] for k in FILTER_KEYS}
-    errors: dict[str, str] = {}
+    values = registry.filter_values(request, FILTER_KEYS)
     f = domain.Filters(campaign=values["campaign"])
-    if values["area"]:
-        area = area_or_404(values["area"])
-        if not domain.can_view(user, area):
-            raise PermissionDenied(
-                _("You may not view the weapons collection records of %(area)s.") % {"area": area.name}
-            )
-        f.area = area
-    for key, attr in (("from", "start"), ("to", "end")):
-        if values[key]:
-            try:
-                setattr(f, attr, domain.parse_date(values[key], key))
-            except domain.WeaponError as e:
-                errors[key] = e.message
-    if f.start and f.end and f.start > f.end:
-        errors["to"] = _("The end date must not be before the start date.")
-        f.end = None
+    errors = registry.area_and_period(
+        request,
+        values,
+        f,
+        can_view=domain.can_view,
+        denied=_("You may not view the weapons collection records of %(area)s."),
+        parse_date=domain.parse_date,
+        error=domain.WeaponError,
+    )
     if values["item_type"]:
         f.item_type = domain.type_code(values["item_type"]) or ""
     return values, errors, f
@@ -123,9 +78,6 @@ def surrender_list(request: HttpRequest) -> HttpResponse:
     qs = domain.filter_surrenders(domain.visible_surrenders(user), f)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     communes = _communes(user)
-    import_commune = f.area if f.area is not None and f.area.level == Level.COMMUNE else None
-    if import_commune is None and communes and len(communes) == 1:
-        import_commune = communes[0]
     context = {
         "values": values,
         "errors": errors,
@@ -133,12 +85,10 @@ def surrender_list(request: HttpRequest) -> HttpResponse:
         "surrenders": page.object_list,
         "totals": domain.summarise(qs, f.area, f.start, f.end),
         "area": f.area,
-        "area_choices": _area_choices(user),
+        "area_choices": registry.area_choices(user),
         "item_types": list(domain.TYPE_LABELS.items()),
         "can_create": has_perm(user, Perm.MANAGE_MOVEMENT),
-        "import_commune": import_commune
-        if import_commune and domain.can_manage(user, commune=import_commune)
-        else None,
+        "import_commune": registry.import_commune(user, f.area, communes, domain.can_manage),
         "query": request.GET.urlencode(),
     }
     return render(request, "weapons/list.html", context)
@@ -168,7 +118,7 @@ def _form_context(
         "errors": errors,
         "item_types": [(c, label, domain.UNITS[c][0]) for c, label in domain.TYPE_LABELS.items()],
         "communes": communes,
-        "village_groups": _village_groups(communes, values.get("commune", "")),
+        "village_groups": registry.village_groups(communes, values.get("commune", "")),
         "today": timezone.localdate().isoformat(),
         **extra,
     }
@@ -203,18 +153,8 @@ def surrender_create(request: HttpRequest) -> HttpResponse:
             return redirect("weapons:detail", pk=surrender.pk)
     else:
         data = domain.SurrenderInput(date=timezone.localdate(), received_by=user.get_username())
-        code = (request.GET.get("commune") or "").strip()
-        if code:
-            commune = area_or_404(code)
-            if not domain.can_manage(user, commune=commune):
-                raise PermissionDenied(
-                    _("You may not record weapons handed in in %(area)s.") % {"area": commune.name}
-                )
-            data.commune = commune.code
-        else:
-            communes = _communes(user)
-            if communes and len(communes) == 1:
-                data.commune = communes[0].code
+        denied = _("You may not record weapons handed in in %(area)s.")
+        data.commune = registry.initial_commune(request, lambda: _communes(user), domain.can_manage, denied)
         values = domain.form_values(data)
     return render(request, "weapons/form.html", _form_context(request, values, errors), status=status)
 
@@ -261,46 +201,34 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     _values, _errors, f = _filters(request)
     qs = domain.filter_surrenders(domain.visible_surrenders(request.user), f)
     totals = domain.summarise(qs, f.area, f.start, f.end)
-    audit.record(
-        Action.EXPORT,
+    return xlsx_export(
+        lambda: exports.xlsx(qs, totals),
         object_type_label="weapons.weaponsurrender",
-        area_path=f.area.path if f.area else "",
-        detail={"format": "xlsx", "count": totals.surrenders, "area": f.area.code if f.area else ""},
+        area=f.area,
+        count=totals.surrenders,
+        prefix="thu-hoi-vu-khi",
+        content_type=exports.CONTENT_TYPE_XLSX,
     )
-    name = f"thu-hoi-vu-khi-{f.area.code if f.area else 'tat-ca'}-{timezone.localdate():%Y%m%d}.xlsx"
-    return attachment(exports.xlsx(qs, totals), exports.CONTENT_TYPE_XLSX, name)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_surrenders(request: HttpRequest, commune_code: str) -> HttpResponse:
-    commune = area_or_404(commune_code)
-    if commune.level != Level.COMMUNE:
-        raise Http404(_("Records can only be imported into a commune, ward or special zone."))
-    if not domain.can_manage(request.user, commune=commune):
-        raise PermissionDenied(
-            _("You may not import weapons collection records into %(area)s.") % {"area": commune.name}
-        )
-    context: dict[str, Any] = {
-        "commune": commune,
-        "columns": imports.COLUMNS,
-        "max_rows": imports.MAX_ROWS,
-        "max_mb": imports.MAX_BYTES // (1024 * 1024),
-        "report": None,
-        "error": "",
-    }
-    status = 200
-    if request.method == "POST":
-        status = run_import(
-            request,
-            context,
-            max_bytes=imports.MAX_BYTES,
-            read=imports.read,
-            read_error=imports.ImportFileError,
-            do_import=lambda table: imports.import_surrenders(request.user, commune, table),
-        )
-    context["total"] = WeaponSurrender.objects.filter(commune=commune).count()
-    return render(request, "weapons/import.html", context, status=status)
+    commune = registry.commune_for_import(
+        request,
+        commune_code,
+        can_manage=domain.can_manage,
+        wrong_level=_("Records can only be imported into a commune, ward or special zone."),
+        denied=_("You may not import weapons collection records into %(area)s."),
+    )
+    return import_page(
+        request,
+        "weapons/import.html",
+        commune,
+        imports=imports,
+        do_import=lambda table: imports.import_surrenders(request.user, commune, table),
+        total=lambda: WeaponSurrender.objects.filter(commune=commune).count(),
+    )
 
 
 @login_required
