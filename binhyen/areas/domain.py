@@ -277,3 +277,25 @@ def children(area: Area | None) -> list[Area]:
     if area is None:
         return list(Area.objects.filter(level=Level.PROVINCE))
     return list(area.children.all())
+
+
+def commune_by_code(code: str, missing: str = "Hãy chọn xã, phường.") -> Area:
+    """The commune with this code for a form's commune field; AreaError(field="commune") otherwise."""
+    code = nfc(code or "").strip()
+    if not code:
+        raise AreaError(missing, "commune")
+    area = Area.objects.filter(code=code).select_related("parent").first()
+    if area is None or area.level != Level.COMMUNE:
+        raise AreaError(f"«{code}» không phải mã một xã, phường, đặc khu.", "commune")
+    return area
+
+
+def village_in(commune: Area, code: str) -> Area | None:
+    """The village with this code, which must belong to the commune; None for an empty code."""
+    code = nfc(code or "").strip()
+    if not code:
+        return None
+    village = Area.objects.filter(code=code, level=Level.VILLAGE).first()
+    if village is None or village.parent_id != commune.pk:
+        raise AreaError(f"Thôn, tổ dân phố «{code}» không thuộc {commune.name}.", "village")
+    return village

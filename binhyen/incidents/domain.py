@@ -19,7 +19,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from binhyen.accounts.permissions import Perm, has_perm, scope
-from binhyen.areas.models import Area, Level
+from binhyen.areas import domain as areas
+from binhyen.areas.models import Area
+from binhyen.core import parsing
 from binhyen.core.text import fold, nfc
 from binhyen.incidents.data import FALLBACK
 from binhyen.incidents.models import CrimeCategory, Incident
@@ -108,22 +110,14 @@ def incident_data(incident: Incident) -> NewIncident:
 
 # Parsing what people type in the web form: Vietnamese messages naming the field.
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%Hh%M", "%Hh")
 
 
 def parse_date(text: str, field: str = "date") -> datetime.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise IncidentError(
-        f"Ngày «{text[:20]}» không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2025.", field
-    )
+    try:
+        return parsing.parse_date(text)
+    except ValueError as e:
+        raise IncidentError(str(e), field) from None
 
 
 def parse_time(text: str, field: str = "time") -> datetime.time | None:
@@ -243,23 +237,17 @@ def form_values(data: NewIncident) -> dict[str, str]:
 
 
 def get_commune(code: str) -> Area:
-    code = nfc(code or "")
-    if not code:
-        raise IncidentError("Hãy chọn xã, phường nơi xảy ra vụ việc.", "commune")
-    area = Area.objects.filter(code=code).select_related("parent").first()
-    if area is None or area.level != Level.COMMUNE:
-        raise IncidentError(f"«{code}» không phải mã một xã, phường, đặc khu.", "commune")
-    return area
+    try:
+        return areas.commune_by_code(code, "Hãy chọn xã, phường nơi xảy ra vụ việc.")
+    except areas.AreaError as e:
+        raise IncidentError(e.message, e.field) from None
 
 
 def _village(commune: Area, code: str) -> Area | None:
-    code = nfc(code or "")
-    if not code:
-        return None
-    village = Area.objects.filter(code=code, level=Level.VILLAGE).first()
-    if village is None or village.parent_id != commune.pk:
-        raise IncidentError(f"Thôn, tổ dân phố «{code}» không thuộc {commune.name}.", "village")
-    return village
+    try:
+        return areas.village_in(commune, code)
+    except areas.AreaError as e:
+        raise IncidentError(e.message, e.field) from None
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:

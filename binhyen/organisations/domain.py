@@ -22,9 +22,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from binhyen.accounts.permissions import Perm, has_perm, scope
+from binhyen.areas import domain as areas
 from binhyen.areas.models import Area, Level
 from binhyen.audit import domain as audit
-from binhyen.core import crypto
+from binhyen.core import crypto, parsing
 from binhyen.core.text import fold, nfc
 from binhyen.organisations.models import (
     CaseType,
@@ -82,23 +83,13 @@ class OrganisationNotFound(OrganisationError):
 
 # --- parsing what people type -----------------------------------------------------------------------
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def parse_date(text: str, field: str = "date", label: str = "Ngày") -> datetime.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    if " " in text:  # "2024-01-05 00:00:00" from a spreadsheet cell
-        text = text.split(" ", 1)[0]
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise OrganisationError(
-        f"{label} «{text[:20]}» không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2025.", field
-    )
+    try:
+        return parsing.parse_date(text, label)
+    except ValueError as e:
+        raise OrganisationError(str(e), field) from None
 
 
 def parse_int(text: str, field: str, label: str) -> int | None:
@@ -118,13 +109,10 @@ def yes(text: str) -> bool:
 
 
 def get_commune(code: str) -> Area:
-    code = nfc(code or "").strip()
-    if not code:
-        raise OrganisationError("Hãy chọn xã, phường.", "commune")
-    area = Area.objects.filter(code=code).first()
-    if area is None or area.level != Level.COMMUNE:
-        raise OrganisationError(f"«{code}» không phải mã một xã, phường, đặc khu.", "commune")
-    return area
+    try:
+        return areas.commune_by_code(code, "Hãy chọn xã, phường.")
+    except areas.AreaError as e:
+        raise OrganisationError(e.message, e.field) from None
 
 
 def find_village(commune: Area, text: str, field: str = "villages") -> Area:

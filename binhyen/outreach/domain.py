@@ -17,7 +17,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from binhyen.accounts.permissions import Perm, has_perm, scope
-from binhyen.areas.models import Area, Level
+from binhyen.areas import domain as areas
+from binhyen.areas.models import Area
+from binhyen.core import parsing
 from binhyen.core.text import fold, nfc
 from binhyen.outreach.models import OutreachSession, Topic
 
@@ -96,21 +98,13 @@ def session_data(s: OutreachSession) -> SessionInput:
     )
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def parse_date(text: str, field: str = "date") -> datetime.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise OutreachError(
-        f"Ngày «{text[:20]}» không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2025.", field
-    )
+    try:
+        return parsing.parse_date(text)
+    except ValueError as e:
+        raise OutreachError(str(e), field) from None
 
 
 def parse_count(text: str, field: str, label: str) -> int | None:
@@ -183,23 +177,17 @@ def form_values(data: SessionInput) -> dict[str, Any]:
 
 
 def get_commune(code: str) -> Area:
-    code = nfc(code or "").strip()
-    if not code:
-        raise OutreachError("Hãy chọn xã, phường tổ chức buổi tuyên truyền.", "commune")
-    area = Area.objects.filter(code=code).select_related("parent").first()
-    if area is None or area.level != Level.COMMUNE:
-        raise OutreachError(f"«{code}» không phải mã một xã, phường, đặc khu.", "commune")
-    return area
+    try:
+        return areas.commune_by_code(code, "Hãy chọn xã, phường tổ chức buổi tuyên truyền.")
+    except areas.AreaError as e:
+        raise OutreachError(e.message, e.field) from None
 
 
 def _village(commune: Area, code: str) -> Area | None:
-    code = nfc(code or "").strip()
-    if not code:
-        return None
-    village = Area.objects.filter(code=code, level=Level.VILLAGE).first()
-    if village is None or village.parent_id != commune.pk:
-        raise OutreachError(f"Thôn, tổ dân phố «{code}» không thuộc {commune.name}.", "village")
-    return village
+    try:
+        return areas.village_in(commune, code)
+    except areas.AreaError as e:
+        raise OutreachError(e.message, e.field) from None
 
 
 def clean_topics(topics: Sequence[str] | str) -> list[str]:

@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from binhyen.accounts.permissions import Perm, has_perm, scope
 from binhyen.areas.models import Area, Level
+from binhyen.core import parsing
 from binhyen.core.text import fold, nfc
 from binhyen.organisations import domain as organisations
 from binhyen.schemes.models import (
@@ -149,21 +150,13 @@ def scheme_data(scheme: Scheme) -> SchemeInput:
     )
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
 def parse_date(text: str, field: str = "date") -> datetime.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise SchemeError(
-        f"Ngày «{text[:20]}» không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2025.", field
-    )
+    try:
+        return parsing.parse_date(text)
+    except ValueError as e:
+        raise SchemeError(str(e), field) from None
 
 
 def parse_coordinate(text: str, field: str, label: str) -> float | None:

@@ -18,7 +18,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from binhyen.accounts.permissions import Perm, has_perm, scope
-from binhyen.areas.models import Area, Level
+from binhyen.areas import domain as areas
+from binhyen.areas.models import Area
+from binhyen.core import parsing
 from binhyen.core.text import fold, nfc
 from binhyen.weapons.models import UNITS, ItemType, WeaponSurrender
 
@@ -106,21 +108,11 @@ def surrender_data(s: WeaponSurrender) -> SurrenderInput:
     )
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-
-
 def parse_date(text: str, field: str = "date") -> datetime.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise WeaponError(
-        f"Ngày «{text[:20]}» không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 25/12/2025.", field
-    )
+    try:
+        return parsing.parse_date(text)
+    except ValueError as e:
+        raise WeaponError(str(e), field) from None
 
 
 def parse_decimal(text: str, field: str, label: str) -> Decimal | None:
@@ -211,23 +203,17 @@ def form_values(data: SurrenderInput) -> dict[str, str]:
 
 
 def get_commune(code: str) -> Area:
-    code = nfc(code or "").strip()
-    if not code:
-        raise WeaponError("Hãy chọn xã, phường tiếp nhận.", "commune")
-    area = Area.objects.filter(code=code).select_related("parent").first()
-    if area is None or area.level != Level.COMMUNE:
-        raise WeaponError(f"«{code}» không phải mã một xã, phường, đặc khu.", "commune")
-    return area
+    try:
+        return areas.commune_by_code(code, "Hãy chọn xã, phường tiếp nhận.")
+    except areas.AreaError as e:
+        raise WeaponError(e.message, e.field) from None
 
 
 def _village(commune: Area, code: str) -> Area | None:
-    code = nfc(code or "").strip()
-    if not code:
-        return None
-    village = Area.objects.filter(code=code, level=Level.VILLAGE).first()
-    if village is None or village.parent_id != commune.pk:
-        raise WeaponError(f"Thôn, tổ dân phố «{code}» không thuộc {commune.name}.", "village")
-    return village
+    try:
+        return areas.village_in(commune, code)
+    except areas.AreaError as e:
+        raise WeaponError(e.message, e.field) from None
 
 
 def _decimal(value: Any, name: str, label: str, limit: Decimal) -> Decimal | None:
