@@ -27,6 +27,7 @@ urlpatterns = [
     path("danh-gia/", include("binhyen.assessment.urls")),
     path("canh-bao/", include("binhyen.alerts.urls")),
     path("alerts/", include("binhyen.alerts.urls_feeds")),
+    path("", include("binhyen.ops.urls")),
     path("", include("binhyen.web.urls")),
 ]
 

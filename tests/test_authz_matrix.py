@@ -20,6 +20,7 @@ from tests import (
     authz_cameras_api,
     authz_datasets,
     authz_incidents,
+    authz_ops,
     authz_organisations,
     authz_outreach,
     authz_patrols,
@@ -45,6 +46,7 @@ from tests.conftest import DEMO_PASSWORD, DUC_TRONG, HOAN_KIEM
 EXTENSIONS = [
     authz_tips,
     authz_incidents,
+    authz_ops,
     authz_cameras,
     authz_cameras_api,
     authz_camera_coverage,
