@@ -25,8 +25,9 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check binhyen tests bench
 	$(BIN)/mypy binhyen
 
+# make bench [BENCH="stats_report generate"]: see docs/benchmarks.md.
 bench: $(VENV)/.dev
-	BINHYEN_ENV=test $(BIN)/python -m bench
+	scripts/bench-all $(BENCH)
 
 messages: $(VENV)/.dev
 	cd binhyen && ../$(BIN)/binhyen makemessages -l vi -l en --ignore='*/migrations/*' && ../$(BIN)/binhyen compilemessages
