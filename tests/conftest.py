@@ -98,3 +98,13 @@ def units(django_db_blocker: Any) -> None:
 
 
 from tests.browser import browser_page as browser_page  # noqa: E402  (fixture, shared by browser tests)
+
+
+def skip_if_postgres_pass_follows() -> None:
+    """Tests that start their own PostgreSQL database and server processes do the same work whichever
+    database the suite runs on; `make test` runs them once, in its PostgreSQL pass (it sets
+    BINHYEN_POSTGRES_PASS_FOLLOWS for the SQLite pass only when a PostgreSQL pass follows)."""
+    if os.environ.get("BINHYEN_POSTGRES_PASS_FOLLOWS") and not os.environ.get("DATABASE_URL", "").startswith(
+        "postgres"
+    ):
+        pytest.skip("runs once, in the PostgreSQL pass of make test")

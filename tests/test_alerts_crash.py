@@ -27,6 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.conftest import skip_if_postgres_pass_follows
+
 N = 10_000
 DB_NAME = "binhyen_alerts_crash"
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,7 @@ def _admin_connect(url: str) -> Any:
 
 @pytest.fixture
 def crash_db() -> Iterator[str]:
+    skip_if_postgres_pass_follows()
     url = _pg_url()
     try:
         admin = _admin_connect(url)

@@ -28,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.conftest import skip_if_postgres_pass_follows
+
 DB_NAME = "binhyen_production_smoke"
 REDIS_DB = 11  # a database of its own on the shared Redis, emptied before and after
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ def _skip_or_fail(why: str) -> None:
 
 @pytest.fixture
 def services() -> Iterator[tuple[str, str]]:
+    skip_if_postgres_pass_follows()
     import psycopg
     import redis
 
