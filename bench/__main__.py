@@ -26,6 +26,9 @@ BENCHMARKS.setdefault("alerts_fanout", "bench.alerts_fanout")
 # The national annual report over N incidents on SQLite and a PostgreSQL database of its own, against
 # DuckDB (see bench/stats_report.py).
 BENCHMARKS.setdefault("stats_report", "bench.stats_report")
+# `binhyen generate` at a scale into SQLite and PostgreSQL, against each database's own server-side
+# insert of the same number of rows (see bench/generate.py).
+BENCHMARKS.setdefault("generate", "bench.generate")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
