@@ -7,9 +7,10 @@ ceiling  POST /bench/ping: the smallest Django view (reads the body, returns "ok
 
 The bench creates its own PostgreSQL database (dropped and recreated; BENCH_TIPS_POSTGRES, default
 postgres://postgres@127.0.0.1:5432/binhyen_bench_tips), runs `binhyen migrate` and `binhyen areas load`
-on it, and serves the app with gunicorn (gthread) in a production-like environment (BINHYEN_ENV=production,
-DEBUG off, no SSL redirect, TIP_RATE_LIMIT=100000000). The load generator runs in this process: 16 asyncio
-clients with one keep-alive connection each, each sending its next request as soon as the answer arrives.
+on it, and serves the app with `binhyen serve` (gunicorn, gthread) in a production-like environment
+(BINHYEN_ENV=production, DEBUG off, no SSL redirect, TIP_RATE_LIMIT=100000000). The load generator runs
+in this process: 16 asyncio clients with one keep-alive connection each, each sending its next request as
+soon as the answer arrives.
 Rounds interleave the two targets (ceiling first in odd-numbered rounds, intake first in even ones) so
 machine noise hits both. After each server setting, every 201 answer's tracking code is looked up in
 tips_tip: "lost" counts 201 answers whose tip is not in the database.
@@ -161,15 +162,8 @@ class ServerSetting:
         return f"gthread {self.workers}w x {self.threads}t"
 
     def args(self, port: int) -> list[str]:
-        return [
-            "--bind", f"{HOST}:{port}",
-            "--worker-class", "gthread",
-            "--workers", str(self.workers),
-            "--threads", str(self.threads),
-            "--keep-alive", "5",
-            "--timeout", "60",
-            "--log-level", "warning",
-        ]  # fmt: skip
+        # `binhyen serve` is the production server: gunicorn with binhyen/ops/gunicorn_conf.py (gthread).
+        return ["--bind", f"{HOST}:{port}", "--processes", str(self.workers), "--threads", str(self.threads)]
 
 
 def parse_servers(text: str) -> list[ServerSetting]:
@@ -189,11 +183,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(setting: ServerSetting, env: dict[str, str], log: Path) -> Iterator[int]:
     port = free_port()
-    command = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        *setting.args(port),
-        "binhyen.wsgi:application",
-    ]
+    command = [str(Path(sys.executable).with_name("binhyen")), "serve", *setting.args(port)]
     with log.open("ab") as out:
         server = subprocess.Popen(
             command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
