@@ -264,6 +264,8 @@ ZALO_OA_API_URL = os.environ.get("ZALO_OA_API_URL", "https://openapi.zalo.me/v3.
 WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY", "")  # PEM or base64url scalar
 WEBPUSH_VAPID_SUBJECT = os.environ.get("WEBPUSH_VAPID_SUBJECT", "")  # mailto:…
 ALERTS_WEBHOOK_SECRET = os.environ.get("ALERTS_WEBHOOK_SECRET", "")  # default: derived from SECRET_KEY
+# Webhook URLs and Web Push endpoints come from subscribers: in production only public addresses.
+ALERTS_ALLOW_PRIVATE_DESTINATIONS = env_bool("ALERTS_ALLOW_PRIVATE_DESTINATIONS", not PRODUCTION)
 ALERTS_RATE_SMS = int(os.environ.get("ALERTS_RATE_SMS", "10"))
 ALERTS_RATE_ZALO = int(os.environ.get("ALERTS_RATE_ZALO", "20"))
 ALERTS_RATE_EMAIL = int(os.environ.get("ALERTS_RATE_EMAIL", "20"))

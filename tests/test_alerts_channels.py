@@ -336,3 +336,67 @@ def test_rate_limit_spreads_sms_over_seconds(
     outbox.drain("sms")
     assert time.monotonic() - start >= 1.0  # 7 messages at 3/s need at least a third window
     assert domain.counts(alert)["sent"] == 7
+
+
+def test_subscriber_given_addresses_must_be_public_in_production(
+    configured: tuple[str, Recorder], settings: Any, officer: Any, village: Area, monkeypatch: Any
+) -> None:
+    """A webhook or push endpoint comes from whoever subscribes: in production it may not point into
+    the server's own network, neither as written nor after resolving its name."""
+    from binhyen.alerts.channels import http
+
+    url, rec = configured
+    hook = sub(village, channels=["webhook"], webhook_url=f"{url}/hook/ok")  # allowed at first (tests)
+    settings.ALERTS_ALLOW_PRIVATE_DESTINATIONS = False
+    for bad in (
+        "http://127.0.0.1:6379/",
+        "http://10.0.0.5/x",
+        "http://[::1]/x",
+        "http://169.254.169.254/",
+        "http://localhost:8000/x",
+        "http://[::ffff:192.168.1.1]/x",
+    ):
+        with pytest.raises(domain.AlertError) as e:
+            sub(village, channels=["webhook"], webhook_url=bad)
+        assert e.value.field == "webhook_url" and "nội bộ" in e.value.message
+    # A name that resolves to a private address passes the form, and is refused when sending.
+    monkeypatch.setattr(
+        http.socket, "getaddrinfo", lambda host, port, **kw: [(2, 1, 6, "", ("192.168.1.20", port))]
+    )
+    named = sub(village, channels=["webhook"], webhook_url="http://hook.example.vn/in")
+    alert = compose(officer, village, urgent=True)
+    run(alert)
+    by_sub = {d.subscription_id: d for d in Delivery.objects.filter(alert=alert)}
+    for s in (hook, named):  # the loopback sink written earlier is refused now too
+        d = by_sub[s.pk]
+        assert d.status == DeliveryStatus.FAILED and "nội bộ" in d.last_error
+    assert not [r for r in rec.requests if r["path"].startswith("/hook")]
+    # Public addresses go through, to the address that was checked.
+    assert http._is_public("203.113.130.1") and not http._is_public("100.64.0.1")
+
+
+def test_a_checked_name_is_connected_to_at_the_address_that_was_checked(
+    sink: tuple[str, Recorder], settings: Any, monkeypatch: Any
+) -> None:
+    from binhyen.alerts.channels import http
+
+    url, rec = sink
+    port = int(url.rsplit(":", 1)[1])
+    settings.ALERTS_ALLOW_PRIVATE_DESTINATIONS = False
+    looked_up: list[str] = []
+
+    real = http.socket.getaddrinfo
+
+    def resolve(host: str, p: int, *args: Any, **kw: Any) -> list[Any]:
+        looked_up.append(host)
+        return [(2, 1, 6, "", ("127.0.0.1", p))] if host == "hook.example.vn" else real(host, p, *args, **kw)
+
+    monkeypatch.setattr(http.socket, "getaddrinfo", resolve)
+    monkeypatch.setattr(http, "_is_public", lambda ip: ip == "127.0.0.1")  # stand-in for a public host
+    http._local.pool = {}
+    r = http.post(f"http://hook.example.vn:{port}/hook/pinned", b"{}", {}, public_only=True)
+    # The name was looked up once; the connection went to the checked address, not to a second lookup.
+    assert r.status == 200 and looked_up == ["hook.example.vn", "127.0.0.1"]
+    assert rec.requests[-1]["path"] == "/hook/pinned"
+    assert rec.requests[-1]["headers"]["Host"] == f"hook.example.vn:{port}"
+    http._local.pool = {}

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from binhyen.accounts.permissions import Perm, has_perm, scope
 from binhyen.alerts import audience, outbox
-from binhyen.alerts.channels import TRANSPORTS
+from binhyen.alerts.channels import TRANSPORTS, http
 from binhyen.alerts.channels.push import vapid_public_key
 from binhyen.alerts.models import (
     Alert,
@@ -490,6 +490,8 @@ def _clean_subscription(user: Any, data: SubscriptionInput) -> dict[str, Any]:
             URLValidator(schemes=["https", "http"])(url)
         except ValidationError:
             raise AlertError("Địa chỉ webhook không hợp lệ (https://…).", "webhook_url") from None
+        if problem := http.literal_problem(url):
+            raise AlertError(problem, "webhook_url")
         values["webhook_url"] = url
     if Channel.PUSH in channels:
         push = data.push
@@ -500,6 +502,7 @@ def _clean_subscription(user: Any, data: SubscriptionInput) -> dict[str, Any]:
             endpoint, keys = str(push["endpoint"]), push["keys"]
             URLValidator(schemes=["https", "http"])(endpoint)
             push = {"endpoint": endpoint, "keys": {"p256dh": str(keys["p256dh"]), "auth": str(keys["auth"])}}
+            assert not http.literal_problem(endpoint)
         except (AssertionError, ValueError, KeyError, TypeError, ValidationError):
             raise AlertError(
                 "Trình duyệt chưa cho phép nhận thông báo (đăng ký Web Push không hợp lệ).", "push"

@@ -197,6 +197,7 @@ class PushTransport(Transport):
                 "Topic": message.alert_identifier[:32],
                 "Authorization": vapid_header(endpoint, key, str(setting("WEBPUSH_VAPID_SUBJECT", ""))),
             },
+            public_only=True,
         )
         if r.status in (404, 410):
             raise TransportError(

@@ -49,6 +49,7 @@ class WebhookTransport(Transport):
                 "User-Agent": "BinhYen-Alerts/1",
             },
             timeout=float(setting("ALERTS_WEBHOOK_TIMEOUT", 10.0)),
+            public_only=True,
         )
         http.check_status(r, "Webhook")
         return Result()
