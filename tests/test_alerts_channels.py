@@ -400,3 +400,31 @@ def test_a_checked_name_is_connected_to_at_the_address_that_was_checked(
     assert rec.requests[-1]["path"] == "/hook/pinned"
     assert rec.requests[-1]["headers"]["Host"] == f"hook.example.vn:{port}"
     http._local.pool = {}
+
+
+def test_a_push_subscription_the_service_says_is_gone_is_not_tried_again(
+    configured: tuple[str, Recorder], officer: Any, village: Area
+) -> None:
+    url, rec = configured
+    browser = ec.generate_private_key(ec.SECP256R1())
+    keys = {
+        "p256dh": push.b64u(push._raw_public(browser.public_key())),
+        "auth": push.b64u(b"0123456789abcdef"),
+    }
+    rec.status["/push/gone"] = 410
+    both = sub(
+        village, channels=["push", "webhook"], webhook_url=f"{url}/hook/2",
+        push={"endpoint": f"{url}/push/gone", "keys": keys},
+    )  # fmt: skip
+    run(compose(officer, village))
+    failed = Delivery.objects.get(subscription=both, channel="push")
+    assert failed.status == DeliveryStatus.FAILED and "410" in failed.last_error and failed.attempts == 1
+    both.refresh_from_db()
+    assert both.push == {} and both.channels == "webhook"  # the other channel stays
+    pushes = len([r for r in rec.requests if r["path"].startswith("/push")])
+    second = compose(officer, village, headline="Lần hai")
+    run(second)
+    assert list(Delivery.objects.filter(alert=second).values_list("channel", "status")) == [
+        ("webhook", "sent")
+    ]
+    assert len([r for r in rec.requests if r["path"].startswith("/push")]) == pushes

@@ -506,6 +506,7 @@ def record(rows: list[Row], outcomes: dict[int, Result | TransportError]) -> Non
     sent: list[int] = []
     delivered: list[int] = []
     with_id: list[Delivery] = []
+    gone: list[int] = []
     for d in rows:
         outcome = outcomes[d.pk]
         if isinstance(outcome, Result):
@@ -514,6 +515,8 @@ def record(rows: list[Row], outcomes: dict[int, Result | TransportError]) -> Non
                 with_id.append(Delivery(pk=d.pk, provider_id=outcome.provider_id))
             continue
         reason = outcome.message[:300]
+        if outcome.gone:
+            gone.append(d.pk)
         if outcome.permanent or d.attempts >= max_attempts():
             Delivery.objects.filter(pk=d.pk, status=DeliveryStatus.SENDING).update(
                 status=DeliveryStatus.FAILED, last_error=reason, lease_until=None, address_enc=""
@@ -530,6 +533,23 @@ def record(rows: list[Row], outcomes: dict[int, Result | TransportError]) -> Non
             _mark_done(pks, status, now)
     if with_id:
         Delivery.objects.bulk_update(with_id, ["provider_id"])
+    if gone:
+        _forget_gone_addresses(gone)
+
+
+def _forget_gone_addresses(delivery_ids: list[int]) -> None:
+    """A push service said the browser's subscription no longer exists: the subscription keeps its
+    other channels and stops using that one, so later alerts do not try it again."""
+    subscription_ids = set(
+        Delivery.objects.filter(pk__in=delivery_ids, channel=Channel.PUSH).values_list(
+            "subscription_id", flat=True
+        )
+    )
+    for sub in Subscription.objects.filter(pk__in=subscription_ids):
+        channels = [c for c in sub.channels.split(",") if c and c != Channel.PUSH]
+        sub.push = {}
+        sub.channels = ",".join(channels)
+        sub.save(update_fields=["push", "channels"])
 
 
 def _mark_done(pks: list[int], status: str, now: datetime.datetime) -> None:

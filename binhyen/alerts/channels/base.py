@@ -81,12 +81,14 @@ class Result:
 
 
 class TransportError(Exception):
-    """Sending failed. `permanent`: retrying will not help (bad address, unsubscribed push endpoint)."""
+    """Sending failed. `permanent`: retrying will not help (bad address, unsubscribed push endpoint).
+    `gone`: the address itself no longer exists (a push service's 404/410); stop sending to it."""
 
-    def __init__(self, message: str, permanent: bool = False) -> None:
+    def __init__(self, message: str, permanent: bool = False, gone: bool = False) -> None:
         super().__init__(message)
         self.message = message
-        self.permanent = permanent
+        self.permanent = permanent or gone
+        self.gone = gone
 
 
 class Transport:

@@ -201,7 +201,7 @@ class PushTransport(Transport):
         )
         if r.status in (404, 410):
             raise TransportError(
-                f"Trình duyệt đã huỷ đăng ký nhận thông báo (HTTP {r.status}).", permanent=True
+                f"Trình duyệt đã huỷ đăng ký nhận thông báo (HTTP {r.status}).", gone=True
             )
         http.check_status(r, "Dịch vụ Web Push")
         return Result(provider_id=r.headers.get("location", "")[:120])
