@@ -266,27 +266,11 @@ def _subscribers(spec: Spec, resolve: bool, sizes: _Sizes | None = None) -> Iter
 
 
 def camera_owner_ids(spec: Spec) -> list[int]:
-    """Owners of working cameras in the areas, and inside the circle when there is one. Reads only
-    owner ids and positions (no contacts), whatever the sender's camera permissions: calling owners out
-    is not looking at their cameras."""
-    from binhyen.cameras import geo
-    from binhyen.cameras.models import Camera, CameraStatus
+    """Owners of working cameras in the areas, and inside the circle when there is one (cameras' own
+    public function: no contacts read, whatever the sender's camera permissions)."""
+    from binhyen.cameras import domain as cameras
 
-    qs = Camera.objects.filter(overlap_down(spec.paths), owner__isnull=False).exclude(
-        status=CameraStatus.REMOVED
-    )
-    rows = qs.values_list("owner_id", "latitude", "longitude")
-    owners: set[int] = set()
-    circle = spec.latitude is not None and spec.longitude is not None and spec.radius_m
-    for owner_id, lat, lon in rows:
-        if circle:
-            if lat is None or lon is None:
-                continue
-            assert spec.latitude is not None and spec.longitude is not None and spec.radius_m
-            if geo.haversine_m(spec.latitude, spec.longitude, lat, lon) > spec.radius_m:
-                continue
-        owners.add(owner_id)
-    return sorted(owners)
+    return cameras.owner_ids(spec.paths, spec.latitude, spec.longitude, spec.radius_m)
 
 
 def overlap_down(paths: list[str], column: str = "area_path") -> Q:

@@ -478,6 +478,30 @@ def near_ids(
     return found
 
 
+def owner_ids(
+    area_paths: list[str], lat: float | None = None, lon: float | None = None, radius_m: float | None = None
+) -> list[int]:
+    """Owners (user ids) of cameras not removed in the areas, and within radius_m of the point when one is
+    given. For calling owners out with an alert: reads only owner ids and positions (no contacts), and
+    needs no camera permission, since calling owners out is not looking at their cameras."""
+    query = Q(pk__in=[])
+    for path in area_paths:
+        query |= Q(area_path__gte=path, area_path__lt=path + "z")
+    qs = Camera.objects.filter(query, owner__isnull=False).exclude(status=CameraStatus.REMOVED)
+    circle = lat is not None and lon is not None and bool(radius_m)
+    if circle:
+        assert lat is not None and lon is not None and radius_m
+        qs = _box(qs, lat, lon, radius_m)
+    owners: set[int] = set()
+    for owner_id, cam_lat, cam_lon in qs.order_by().values_list("owner_id", "latitude", "longitude"):
+        if circle:
+            assert lat is not None and lon is not None and radius_m
+            if cam_lat is None or cam_lon is None or geo.haversine_m(lat, lon, cam_lat, cam_lon) > radius_m:
+                continue
+        owners.add(owner_id)
+    return sorted(owners)
+
+
 def near(
     user: Any, lat: float, lon: float, radius_m: float, *, facing: bool = False, include_offline: bool = True
 ) -> list[Near]:
