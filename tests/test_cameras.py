@@ -250,3 +250,23 @@ def test_api_register_and_answer_by_token(client: Any, make_user: Any, api_token
         ).status_code
         == 404
     )
+
+
+def test_owner_ids_for_alerts_by_area_and_circle_without_removed_cameras(make_user: Any) -> None:
+    from binhyen.areas.models import Area
+
+    near_owner = make_user("resident", DUC_TRONG, username="gan")
+    far_owner = make_user("resident", DUC_TRONG, username="xa")
+    gone_owner = make_user("resident", DUC_TRONG, username="da-go")
+    other_owner = make_user("resident", HIEP_THANH, username="xa-khac")
+    domain.register(near_owner, cam(label="Gần", longitude=CENTRE[1] + 0.002))  # ~220 m
+    domain.register(near_owner, cam(label="Gần 2", longitude=CENTRE[1] - 0.001))
+    domain.register(far_owner, cam(label="Xa", latitude=CENTRE[0] + 0.02))  # ~2.2 km
+    gone = domain.register(gone_owner, cam(label="Đã gỡ"))
+    domain.remove(gone_owner, gone, withdraw_consent=False)
+    domain.register(other_owner, cam(label="Xã khác", commune=HIEP_THANH, latitude=11.76, longitude=108.39))
+    duc_trong = Area.objects.get(code=DUC_TRONG).path
+    assert domain.owner_ids([duc_trong]) == sorted([near_owner.pk, far_owner.pk])
+    assert domain.owner_ids([duc_trong], *CENTRE, 500) == [near_owner.pk]
+    both = [duc_trong, Area.objects.get(code=HIEP_THANH).path]
+    assert domain.owner_ids(both) == sorted([near_owner.pk, far_owner.pk, other_owner.pk])
