@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from binhyen.core import crypto
 from binhyen.core.text import fold
 from binhyen.synth import texts
+from binhyen.synth.fernet import Encryptor
 from binhyen.synth.load import Loader
 from binhyen.synth.plan import CATEGORY_MIX, CLEARED_SHARE, HOUR_WEIGHTS, INJURY_CATEGORIES, Commune, Plan
 from binhyen.synth.plan import accumulate as cum
@@ -334,6 +334,26 @@ class Context:
     # per commune (by index in plan.communes)
     orgs: list[list[tuple[int, str, int | None]]] = field(default_factory=list)  # (id, type code, village id)
     subs: list[list[tuple[int, str, str]]] = field(default_factory=list)  # (id, channel, created_at)
+    # Personal data as core.crypto.encrypt writes it, faster (synth.fernet). Names come from a small pool,
+    # so each name's token is made once per run and reused (it decrypts the same); contacts are not cached.
+    encrypt: Encryptor = field(default_factory=Encryptor)
+    name_tokens: dict[str, str] = field(default_factory=dict)
+    folded: dict[str, str] = field(default_factory=dict)
+
+    def encrypt_name(self, name: str) -> str:
+        token = self.name_tokens.get(name)
+        if token is None:
+            token = self.name_tokens[name] = self.encrypt(name)
+        return token
+
+    def fold(self, text: str) -> str:
+        """core.text.fold, remembered (person names and other pooled texts repeat)."""
+        found = self.folded.get(text)
+        if found is None:
+            if len(self.folded) > 200_000:
+                self.folded.clear()
+            found = self.folded[text] = fold(text)
+        return found
 
     def take(self, table: str) -> int:
         """The next id of `table` (ids are given out in one block per table and run)."""
@@ -558,12 +578,12 @@ def organisations(ctx: Context, types: dict[str, int], roles: dict[str, list[str
                             if village is not None
                             else (c.villages[int(rng.random() * len(c.villages))] if c.villages else None)
                         )
-                        phone = crypto.encrypt(f"09{rng.randrange(10**8):08d}") if rng.random() < 0.2 else ""
+                        phone = ctx.encrypt(f"09{rng.randrange(10**8):08d}") if rng.random() < 0.2 else ""
                         people.add(
                             (
                                 person,
                                 full_name,
-                                fold(full_name),
+                                ctx.fold(full_name),
                                 born.isoformat(),
                                 born.year,
                                 gender,
@@ -725,8 +745,8 @@ def cameras(ctx: Context) -> None:
                     full_name, _g = texts.person_name(rng.random(), rng.random(), rng.random(), rng.random())
                     phone = f"09{rng.randrange(10**8):08d}"
                     owner = (
-                        crypto.encrypt(full_name),
-                        crypto.encrypt(phone),
+                        ctx.encrypt_name(full_name),
+                        ctx.encrypt(phone),
                         ctx.contact_key(phone),
                         kind,
                         funding,
@@ -862,6 +882,8 @@ def tips(ctx: Context, categories: list[tuple[int, str, str]]) -> None:
     last = ctx.end
     open_after = last - datetime.timedelta(days=20)
     received_json = {ch: json.dumps({"channel": ch}) for ch in set(CHANNELS)}
+    occurred_texts = [(t, fold(t)) for t in texts.OCCURRED_TEXTS]
+    streets = [(t, fold(t)) for t in texts.STREETS]
 
     def rows() -> Iterator[tuple]:
         for ci, c in enumerate(plan.communes):
@@ -883,26 +905,29 @@ def tips(ctx: Context, categories: list[tuple[int, str, str]]) -> None:
                 channel = CHANNELS[int(rng.random() * len(CHANNELS))]
                 received = ctx.moment(day, rng, hour_cum)
                 occurred = received - datetime.timedelta(minutes=int(rng.random() * 2880))
-                occurred_text = texts.OCCURRED_TEXTS[int(rng.random() * len(texts.OCCURRED_TEXTS))]
+                occurred_text, occurred_fold = occurred_texts[int(rng.random() * len(occurred_texts))]
                 village = None
                 if folded_villages and rng.random() < 0.7:
                     village = folded_villages[int(rng.random() * len(folded_villages))]
-                address = ""
+                address = address_fold = ""
                 if rng.random() < 0.5:
-                    street = texts.STREETS[int(rng.random() * len(texts.STREETS))]
-                    address = f"Số {1 + int(rng.random() * 300)} {street}"
+                    street, street_fold = streets[int(rng.random() * len(streets))]
+                    number = 1 + int(rng.random() * 300)
+                    address, address_fold = f"Số {number} {street}", f"so {number} {street_fold}"
                 lat = lon = null
                 if rng.random() < 0.3:
                     lat, lon = (round(x, 6) for x in _near(c, rng, 2.0))
+                # fold(" ".join(code, category, description, address, occurred text, village)) as
+                # tips.domain writes it, from the parts folded once (fold works word by word).
                 parts = [
-                    code,
-                    cat_name,
-                    description,
-                    address,
-                    occurred_text,
-                    village[0][1] if village else "",
+                    code.lower(),
+                    cat_fold,
+                    description_fold,
+                    address_fold,
+                    occurred_fold,
+                    village[1] if village else "",
                 ]
-                search = fold(" ".join(p for p in parts if p))
+                search = " ".join(p for p in parts if p)
                 anonymous = rng.random() < 0.7
                 deadline = received + datetime.timedelta(days=20)
                 extensions = 0
@@ -981,8 +1006,8 @@ def tips(ctx: Context, categories: list[tuple[int, str, str]]) -> None:
                         (
                             ctx.take("tips_reporter"),
                             pk,
-                            crypto.encrypt(full_name),
-                            crypto.encrypt(f"09{rng.randrange(10**8):08d}"),
+                            ctx.encrypt_name(full_name),
+                            ctx.encrypt(f"09{rng.randrange(10**8):08d}"),
                             "",
                             "",
                             received_s,
@@ -1224,9 +1249,9 @@ def subscriptions(ctx: Context) -> None:
                 sms = rng.random() < 0.6
                 email = phone = ""
                 if sms:
-                    phone = crypto.encrypt(f"09{rng.randrange(10**8):08d}")
+                    phone = ctx.encrypt(f"09{rng.randrange(10**8):08d}")
                 else:
-                    email = crypto.encrypt(f"{fold(full_name).replace(' ', '.')}{pk}@example.vn")
+                    email = ctx.encrypt(f"{ctx.fold(full_name).replace(' ', '.')}{pk}@example.vn")
                 channel = "sms" if sms else "email"
                 active = rng.random() < 0.95
                 quiet = rng.random() < 0.3
