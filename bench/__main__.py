@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     names: list[str] = args.names or list(BENCHMARKS)
     if args.incidents:
         os.environ["BENCH_STATS_INCIDENTS"] = str(args.incidents)  # read by bench.stats_report
+    if args.postgres:
+        os.environ.setdefault("BENCH_STATS_POSTGRES", args.postgres)  # read by bench.stats_report
     if args.recipients:
         os.environ["BENCH_ALERTS_RECIPIENTS"] = str(args.recipients)  # read by bench/alerts_fanout.py
     run_here(names, args.rounds, args.database_url, args.keep)

@@ -21,10 +21,11 @@ One pass generates the rows in chunks (bounded memory) and writes each chunk to 
   transaction, with synchronous=OFF, journal_mode=MEMORY, a 1 GiB page cache, foreign keys off, and the
   table's secondary indexes dropped during the load and created again afterwards; then
   `PRAGMA foreign_key_check`, ANALYZE (analysis_limit=1000), journal_mode back to WAL;
-- PostgreSQL: a database of its own (BENCH_STATS_POSTGRES, default
-  postgres://postgres@127.0.0.1:5432/binhyen_bench_stats), dropped and created, `binhyen migrate` and
-  `binhyen areas load`; COPY FROM STDIN (psycopg `cursor.copy`) with the table's secondary indexes and
-  foreign keys dropped during the load and added back afterwards; then VACUUM ANALYZE;
+- PostgreSQL: a database of its own (BENCH_STATS_POSTGRES, else the runner's --postgres URL, else
+  postgres://postgres@127.0.0.1:5432/binhyen_bench_stats; named binhyen_bench* or binhyen_stats*), dropped
+  and created, `binhyen migrate` and `binhyen areas load`; COPY FROM STDIN (psycopg `cursor.copy`) with
+  the table's secondary indexes and foreign keys dropped during the load and added back afterwards; then
+  VACUUM ANALYZE;
 - DuckDB (in-process, in memory): the same rows through a CSV staging file, then read_csv.
 
 Then, per database: the rollups are built with `binhyen.stats.bulk.rebuild_source` (timed), and the
@@ -75,6 +76,22 @@ N_INCIDENTS = int(os.environ.get("BENCH_STATS_INCIDENTS", "10000000"))
 POSTGRES_URL = os.environ.get(
     "BENCH_STATS_POSTGRES", "postgres://postgres@127.0.0.1:5432/binhyen_bench_stats"
 )
+
+
+def postgres_url() -> str:
+    """BENCH_STATS_POSTGRES, else `python -m bench ... --postgres URL` (the runner does not pass it on to
+    the SQLite pass, which loads PostgreSQL itself), else the default."""
+    if "BENCH_STATS_POSTGRES" in os.environ:
+        return POSTGRES_URL
+    argv = sys.argv[1:]
+    for i, arg in enumerate(argv):
+        if arg == "--postgres" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--postgres="):
+            return arg.split("=", 1)[1]
+    return POSTGRES_URL
+
+
 KEEP_PG = os.environ.get("BENCH_STATS_KEEP_PG", "") == "1"
 # "sqlite,postgresql" (default): where the freshness step runs; "" skips it (it can take minutes).
 FRESHNESS = os.environ.get("BENCH_STATS_FRESHNESS", "sqlite,postgresql").split(",")
@@ -337,8 +354,9 @@ def _admin_conninfo(url: str) -> tuple[str, str]:
 
     info = psycopg.conninfo.conninfo_to_dict(url)
     name = str(info.get("dbname") or "")
-    if not name.startswith("binhyen_bench"):
-        raise SystemExit(f"BENCH_STATS_POSTGRES must name a database called binhyen_bench*: {url}")
+    # It is dropped and created: only names that say they are throwaway.
+    if not name.startswith(("binhyen_bench", "binhyen_stats")):
+        raise SystemExit(f"the PostgreSQL URL must name a binhyen_bench* or binhyen_stats* database: {url}")
     return psycopg.conninfo.make_conninfo(url, dbname="postgres"), name
 
 
@@ -713,7 +731,7 @@ def freshness(database: str, u: Universe, period: Any) -> tuple[Fresh, list[Row]
     after = ours_numbers(ours(period))["incidents"][0]
     print(f"  {database}: {len(rows):,} incidents created through the ORM in {insert_s:.1f} s, "
           f"{pending:,} dirty marks; rollup.run() recomputed {cells:,} cells in {run_s * 1000:.0f} ms; "
-          f"national {period.id}: {before:,.0f} -> {after:,.0f}")  # fmt: skip
+          f"national {period.id}: {before:,.0f} -> {after:,.0f}; load average {load()}")  # fmt: skip
     assert after - before == len(rows), f"{database}: the figure moved by {after - before}, not {len(rows)}"
     connection.close()
     return Fresh(database, insert_s, run_s * 1000, cells, before, after), rows
@@ -733,7 +751,10 @@ def build_rollups(database: str) -> tuple[float, int]:
     t = time.perf_counter()
     written = bulk.rebuild_source(registry.source("incidents"))
     seconds = time.perf_counter() - t
-    print(f"  {database}: rollups built with bulk.rebuild_source in {seconds:.1f} s ({written:,} rows)")
+    print(
+        f"  {database}: rollups built with bulk.rebuild_source in {seconds:.1f} s ({written:,} rows, "
+        f"{written / seconds:,.0f} rows/s; load average {load()})"
+    )
     return seconds, written
 
 
@@ -813,16 +834,17 @@ def run(db: BenchDatabase, rounds: int) -> None:
     u = load_universe()
     setup["SQLite: areas load"] = time.perf_counter() - t
 
-    problem = postgres_problem(POSTGRES_URL)
-    pg_url = None if problem else POSTGRES_URL
+    url = postgres_url()
+    problem = postgres_problem(url)
+    pg_url = None if problem else url
     if problem:
-        print(f"PostgreSQL skipped: cannot reach {POSTGRES_URL}: {problem}")
+        print(f"PostgreSQL skipped: cannot reach {url}: {problem}")
     else:
         t = time.perf_counter()
-        recreate_postgres(POSTGRES_URL)
-        binhyen(POSTGRES_URL, "migrate", "--verbosity", "0")
-        binhyen(POSTGRES_URL, "areas", "load")
-        pg_ids(POSTGRES_URL, u)
+        recreate_postgres(url)
+        binhyen(url, "migrate", "--verbosity", "0")
+        binhyen(url, "areas", "load")
+        pg_ids(url, u)
         setup["PostgreSQL: create, migrate, areas load"] = time.perf_counter() - t
 
     loaded, csv_path = load_all(u, db.var_dir, pg_url, n)
@@ -911,8 +933,8 @@ def run(db: BenchDatabase, rounds: int) -> None:
     )  # fmt: skip
     print()
     print_table(
-        ["rollup build", "seconds", "rows written"],
-        [[k, f"{s:.1f}", f"{w:,}"] for k, (s, w) in builds.items()],
+        ["rollup build", "seconds", "rows written", "rows/s"],
+        [[k, f"{s:.1f}", f"{w:,}", f"{w / s:,.0f}"] for k, (s, w) in builds.items()],
     )
 
 

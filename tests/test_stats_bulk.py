@@ -165,3 +165,23 @@ def test_rebuild_replaces_previous_rows(data: dict[str, Any]) -> None:
     assert first != second
     rollup.rebuild([source])
     assert _rows([i.code for i in source.indicators]) == second
+
+
+def test_subgroups_sql_cannot_spell(data: dict[str, Any]) -> None:
+    # A boolean subgroup ("True" in Python, "true"/"1" in SQL) goes through Python; an integer subgroup is
+    # cast to text in SQL ("2" either way).
+    source = Source(
+        key="test_bulk_py",
+        model=Incident,
+        date_field="occurred_at",
+        indicators=[
+            Indicator("test_bulk_py_cleared", "by cleared", subgroup="cleared"),
+            Indicator("test_bulk_py_deaths", "deaths by cleared", value_field="deaths", subgroup="cleared"),
+            Indicator("test_bulk_py_suspects", "by suspects", subgroup="suspects"),
+        ],
+    )
+    assert not bulk._sub_sql_ok(Incident, "cleared")
+    assert bulk._sub_sql_ok(Incident, "suspects")
+    rows = _same_as_rebuild(source)
+    assert {r[4] for r in rows if r[0] == "test_bulk_py_cleared"} == {"", "True", "False"}
+    assert "2" in {r[4] for r in rows if r[0] == "test_bulk_py_suspects"}
