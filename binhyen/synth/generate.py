@@ -256,8 +256,11 @@ def generate(opts: Options, progress: Progress = _no_progress) -> Result:
             seconds["plan"] = time.perf_counter() - t
             _passes(ctx, existing, seconds)
             t = time.perf_counter()
-            for table in list(loader.dropped):
+            rebuilding = list(loader.dropped)
+            tick = progress("indexes and foreign keys", len(rebuilding))  # minutes at nation scale
+            for table in rebuilding:
                 loader.restore(table)
+                tick(1)
             seconds["indexes and foreign keys"] = time.perf_counter() - t
             t = time.perf_counter()
             loader.finish(tables)
