@@ -55,7 +55,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import math
 import os
 import platform
 import random
@@ -106,32 +105,17 @@ TARGET_FRESH_MS = 1000.0
 ROOT = Path(__file__).resolve().parent.parent
 SOCIAL_ORDER = "Tội phạm về trật tự xã hội"
 
-# Merged provinces (2025), population about 2024 in millions: a proxy, not official figures.
-PROVINCE_POPULATION: dict[str, float] = {
-    "01": 8.7, "04": 0.56, "08": 1.87, "11": 0.65, "12": 0.49, "14": 1.3, "15": 1.78, "19": 1.8,
-    "20": 0.8, "22": 1.4, "24": 3.6, "25": 4.0, "31": 4.7, "33": 3.6, "37": 4.4, "38": 3.8,
-    "40": 3.5, "42": 1.3, "44": 1.9, "46": 1.2, "48": 3.1, "51": 2.2, "52": 3.6, "56": 2.2,
-    "66": 3.4, "68": 3.9, "75": 4.5, "79": 14.0, "80": 3.3, "82": 4.4, "86": 4.3, "91": 4.9,
-    "92": 4.2, "96": 2.6,
-}  # fmt: skip
-TYPE_FACTOR = {"ward": 2.0, "commune": 1.0, "special_zone": 0.4}
-# code -> (share of incidents, share cleared before scaling to 40% overall)
-CATEGORY_MIX: dict[str, tuple[float, float]] = {
-    "trom-cap": (30, 0.17), "cuop-giat": (5, 0.40), "danh-nhau": (10, 0.50), "ma-tuy": (9, 0.95),
-    "co-bac": (5, 0.85), "tin-dung-den": (3, 0.50), "lua-dao-mang": (11, 0.10), "xam-hai-tre-em": (1.5, 0.70),
-    "vu-khi": (1.5, 0.90), "chay-no": (3, 0.20), "giao-thong": (9, 0.35), "xuat-nhap-canh": (1, 0.80),
-    "bao-luc-hoc-duong": (1, 0.75), "bao-luc-gia-dinh": (3, 0.70), "buon-lau-hang-gia": (3, 0.75),
-    "moi-truong": (2, 0.75), "khac": (2, 0.20),
-}  # fmt: skip
-CLEARED_SHARE = 0.40
-INJURY_CATEGORIES = {"danh-nhau", "cuop-giat", "giao-thong", "bao-luc-gia-dinh", "bao-luc-hoc-duong"}
-HOUR_WEIGHTS = [3, 2, 2, 1, 1, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 6, 7, 7, 6, 5, 4]
-TET = {
-    2022: datetime.date(2022, 2, 1), 2023: datetime.date(2023, 1, 22), 2024: datetime.date(2024, 2, 10),
-    2025: datetime.date(2025, 1, 29), 2026: datetime.date(2026, 2, 17),
-}  # fmt: skip
-YEAR_TREND = {2023: 1.0, 2024: 0.96, 2025: 0.93}
-
+# The population proxy, category mix, seasonality and the day schedule are the generator's
+# (`binhyen generate` writes incidents with the same ones).
+from binhyen.synth.plan import (  # noqa: E402
+    CATEGORY_MIX,
+    CLEARED_SHARE,
+    HOUR_WEIGHTS,
+    INJURY_CATEGORIES,
+    PROVINCE_POPULATION,
+    TYPE_FACTOR,
+    schedule,
+)
 
 # --- the dataset ------------------------------------------------------------------------------------
 
@@ -208,35 +192,6 @@ def _accumulate(values: Any) -> Iterator[float]:
     for v in values:
         total += v
         yield total
-
-
-def day_weight(day: datetime.date, rng: random.Random) -> float:
-    w = YEAR_TREND.get(day.year, 1.0)
-    tet = TET[day.year] if day < TET[day.year] + datetime.timedelta(days=5) else TET[day.year + 1]
-    before = (tet - day).days
-    if 1 <= before <= 28:
-        w *= 1.35
-    elif -4 <= before <= 0:
-        w *= 0.8
-    if day.month in (6, 7, 8):
-        w *= 1.12
-    if day.weekday() >= 5:
-        w *= 1.08
-    return w * (0.95 + 0.1 * rng.random())
-
-
-def schedule(n: int, first: datetime.date, last: datetime.date, seed: int) -> list[tuple[datetime.date, int]]:
-    """How many incidents each day gets: exactly n in all (largest remainders)."""
-    rng = random.Random(seed)
-    days = [first + datetime.timedelta(days=i) for i in range((last - first).days + 1)]
-    weights = [day_weight(d, rng) for d in days]
-    total = sum(weights)
-    exact = [n * w / total for w in weights]
-    counts = [math.floor(x) for x in exact]
-    short = n - sum(counts)
-    for i in sorted(range(len(days)), key=lambda i: counts[i] - exact[i])[:short]:
-        counts[i] += 1
-    return list(zip(days, counts, strict=True))
 
 
 @dataclass
